@@ -1,0 +1,9 @@
+"""Command modules; each registers its sub-commands on the parser."""
+
+from __future__ import annotations
+
+from app.commands import clients, maintenance, registry
+
+# Modules that only add nouns to shared verbs must be imported before
+# ``registry`` builds the parsers, so ``registry`` comes last.
+COMMAND_MODULES = [clients, maintenance, registry]

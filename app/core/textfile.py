@@ -1,0 +1,93 @@
+"""Turning the bytes of a user's text file into text, or a clear refusal.
+
+Shared by every spreadsheet-like import (clients, schedules, invoices, usage).
+"""
+
+from __future__ import annotations
+
+_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive or an Excel .xlsx workbook (save it as CSV first)",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls or Word document (save it as CSV first)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+
+
+class TextFileError(ValueError):
+    """A file that cannot be read as text, with the line where reading stopped."""
+
+    def __init__(self, reason: str, line: int = 0, filename: str = "") -> None:
+        self.reason = reason
+        self.line = line
+        self.filename = filename
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = self.filename or "file"
+        if self.line:
+            where += f", line {self.line}"
+        return f"{where}: {self.reason}"
+
+    def with_filename(self, filename: str) -> TextFileError:
+        return TextFileError(self.reason, self.line, filename)
+
+
+def refuse_binary(data: bytes) -> None:
+    """Raise TextFileError for empty files and files that are clearly not text."""
+    if not data.strip():
+        raise TextFileError("the file is empty", line=0)
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise TextFileError(f"this is {what}, not a text/CSV file")
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise TextFileError("this is a binary file, not a text/CSV file")
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 1, 3, 12, 26))
+    if controls > max(8, len(sample) // 200):
+        raise TextFileError("this is a binary file, not a text/CSV file")
+
+
+def decode_text(data: bytes, candidates: tuple[str, ...] = ("cp1252",)) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM) or fall back to a single-byte code page."""
+    refuse_binary(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str, options: str = ",;\t|") -> str:
+    """The delimiter that splits the first lines most consistently into several fields."""
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    best, best_score = ",", -1.0
+    for delim in options:
+        counts = [_count_outside_quotes(ln, delim) for ln in lines]
+        if not counts or max(counts) == 0:
+            continue
+        common = max(set(counts), key=counts.count)
+        consistency = counts.count(common) / len(counts)
+        score = consistency * 10 + min(common, 30) / 30
+        if common > 0 and score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _count_outside_quotes(line: str, delim: str) -> int:
+    inside = False
+    n = 0
+    for ch in line:
+        if ch == '"':
+            inside = not inside
+        elif ch == delim and not inside:
+            n += 1
+    return n

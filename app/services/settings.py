@@ -1,0 +1,60 @@
+"""Reading and changing business settings (declared in app.core.settings)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core import settings as decl
+from app.db.models import Setting
+from app.services.audit import AuditContext, record
+
+
+def get(session: Session, key: str) -> Any:
+    spec = decl.spec(key)
+    row = session.get(Setting, key)
+    if row is None:
+        return spec.default
+    return decl.coerce(key, json.loads(row.value_json))
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    stored = {r.key: r.value_json for r in session.execute(select(Setting)).scalars()}
+    out: dict[str, Any] = {}
+    for key, spec in decl.SPECS.items():
+        out[key] = decl.coerce(key, json.loads(stored[key])) if key in stored else spec.default
+    return out
+
+
+def set_value(session: Session, ctx: AuditContext, key: str, value: Any) -> Any:
+    """Validate, store and audit one setting; returns the stored (coerced) value."""
+    converted = decl.coerce(key, value)
+    old = get(session, key)
+    row = session.get(Setting, key)
+    payload = json.dumps(decl.to_json_value(key, converted))
+    if row is None:
+        session.add(Setting(key=key, value_json=payload, updated_at=ctx.clock.now_utc()))
+    else:
+        row.value_json = payload
+        row.updated_at = ctx.clock.now_utc()
+    if old != converted:
+        record(
+            session,
+            ctx,
+            "settings.set",
+            "setting",
+            key,
+            before={"value": decl.to_json_value(key, old)},
+            after={"value": decl.to_json_value(key, converted)},
+        )
+    return converted
+
+
+def set_many(session: Session, ctx: AuditContext, values: dict[str, Any]) -> None:
+    for key in values:
+        decl.coerce(key, values[key])  # refuse the whole batch before writing any
+    for key, value in values.items():
+        set_value(session, ctx, key, value)
