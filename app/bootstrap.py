@@ -71,19 +71,27 @@ def open_app(
 
 def upgrade_schema(url: str, home: DataHome) -> bool:
     """Apply pending migrations, backing up an existing SQLite file first; True if any ran."""
-    from sqlalchemy import create_engine
+    from app.db.schema_state import head_revision, sqlite_revision
 
+    is_home_sqlite = url.startswith("sqlite") and url.endswith(str(home.database))
+    if is_home_sqlite:
+        current = sqlite_revision(home.database)
+    else:
+        from sqlalchemy import create_engine
+
+        from app.db import migrate
+
+        engine = create_engine(url)
+        try:
+            current = migrate.current_revision(engine)
+        finally:
+            engine.dispose()
+    if current == head_revision():
+        return False
     from app.db import migrate
     from app.services.backup import backup_sqlite_file
 
-    engine = create_engine(url)
-    try:
-        current = migrate.current_revision(engine)
-    finally:
-        engine.dispose()
-    if current == migrate.head_revision():
-        return False
-    if current is not None and url.startswith("sqlite") and home.database.exists():
+    if current is not None and is_home_sqlite:
         backup_sqlite_file(home.database, home.backups, label=f"before-upgrade-{current}")
     migrate.upgrade(url)
     return True

@@ -65,9 +65,15 @@ _TRADES = [
     "Engineering",
 ]
 _FORMS = {
-    "EUR": ["GmbH", "BV", "SARL", "Ltd", "S.L.", "Oy", "ApS"],
-    "GBP": ["Ltd", "LLP", "& Co"],
-    "USD": ["Inc.", "LLC", "Co."],
+    "DE": ["GmbH", "KG"],
+    "IE": ["Ltd", "DAC"],
+    "NL": ["BV"],
+    "FR": ["SARL", "SAS"],
+    "ES": ["S.L.", "S.A."],
+    "FI": ["Oy"],
+    "PL": ["sp. z o.o."],
+    "GB": ["Ltd", "LLP", "& Co"],
+    "US": ["Inc.", "LLC", "Co."],
 }
 _PEOPLE = [
     "Freya Müller",
@@ -130,16 +136,16 @@ def _demo_clients(rng: random.Random, count: int = 50) -> list[ClientData]:
     currencies = ["EUR"] * 6 + ["GBP"] * 2 + ["USD"] * 2
     while len(out) < count:
         currency = currencies[len(out) % len(currencies)]
+        city, country, postcode, tz = rng.choice(_PLACES[currency])
         if rng.random() < 0.15:
             name = rng.choice(_PEOPLE)
             is_business = False
         else:
-            name = f"{rng.choice(_PREFIXES)} {rng.choice(_TRADES)} {rng.choice(_FORMS[currency])}"
+            name = f"{rng.choice(_PREFIXES)} {rng.choice(_TRADES)} {rng.choice(_FORMS[country])}"
             is_business = True
         if name in used:
             continue
         used.add(name)
-        city, country, postcode, tz = rng.choice(_PLACES[currency])
         slug = "".join(ch for ch in fold(name).lower() if ch.isalnum())[:18]
         has_email = rng.random() > 0.04  # a few clients without e-mail, for the review queue
         contact = rng.choice(_PEOPLE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from app.core import settings as decl
 from app.db.models import Setting
 from app.services.audit import AuditContext, record
+
+if TYPE_CHECKING:
+    from app.services.context import AppContext
 
 
 def get(session: Session, key: str) -> Any:
@@ -58,3 +61,17 @@ def set_many(session: Session, ctx: AuditContext, values: dict[str, Any]) -> Non
         decl.coerce(key, values[key])  # refuse the whole batch before writing any
     for key, value in values.items():
         set_value(session, ctx, key, value)
+
+
+def load_settings(ctx: AppContext) -> dict[str, Any]:
+    """All business settings with defaults filled in (for forms)."""
+    with ctx.uow.read() as uow:
+        return get_all(uow.session)
+
+
+def save_settings(ctx: AppContext, values: dict[str, Any]) -> dict[str, Any]:
+    """Validate every value first, then store them all in one audited transaction."""
+    with ctx.uow() as uow:
+        set_many(uow.session, ctx.audit, values)
+        uow.commit()
+        return get_all(uow.session)

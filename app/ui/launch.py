@@ -1,0 +1,118 @@
+"""Starting the GUI: paint the window first, then open the database in the background."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.ui.handle import AppHandle, ChangeBus
+from app.ui.main_window import MainWindow
+from app.ui.qt_ops import OpRunner
+from app.ui.theme import apply_theme
+
+PROBE_ENV = "COUNTERFOIL_STARTUP_PROBE"
+
+
+def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="counterfoil", add_help=False)
+    p.add_argument("--data-dir")
+    p.add_argument("--db-url")
+    p.add_argument("--as-of", type=date.fromisoformat)
+    return p.parse_args(list(argv))
+
+
+class _Probe(QObject):
+    """Start-up timing for the benchmark: prints marks to stderr and quits when usable."""
+
+    def __init__(self, window: MainWindow, started: float) -> None:
+        super().__init__(window)
+        self._started = started
+        self._painted = False
+        window.installEventFilter(self)
+
+    def mark(self, name: str) -> None:
+        sys.stderr.write(f"STARTUP {name} {(time.perf_counter() - self._started) * 1000:.1f}\n")
+        sys.stderr.flush()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, lambda: self.mark("first_paint"))
+        return False
+
+
+class Launcher(QObject):
+    def __init__(self, window: MainWindow, args: argparse.Namespace, probe: _Probe | None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.args = args
+        self.probe = probe
+        self.ops = OpRunner("counterfoil-db", self)
+        self.long_ops = OpRunner("counterfoil-long", self)
+        self.bus = ChangeBus(self)
+
+    def start(self) -> None:
+        from app.bootstrap import open_app
+
+        args = self.args
+        self.ops.run(
+            lambda: open_app(args.data_dir, args.db_url, args.as_of, actor="user"),
+            self._opened,
+            self._failed,
+        )
+
+    def _opened(self, app: Any) -> None:
+        handle = AppHandle(app=app, ops=self.ops, bus=self.bus, long_ops=self.long_ops)
+        self.window.attach(handle)
+        page = self.window.page("clients")
+        if self.probe is not None:
+            page.model.modelReset.connect(self._clients_ready)  # type: ignore[attr-defined]
+        from app.ui.first_run import maybe_offer_first_run
+
+        if self.probe is None:
+            maybe_offer_first_run(self.window, handle)
+
+    def _clients_ready(self) -> None:
+        assert self.probe is not None
+        self.window.repaint()
+        self.probe.mark("clients_ready")
+        QTimer.singleShot(0, QApplication.instance().quit)  # type: ignore[union-attr]
+
+    def _failed(self, exc: BaseException) -> None:
+        QMessageBox.critical(
+            self.window,
+            "Counterfoil cannot open its data",
+            f"{exc}\n\nNothing was changed. If this keeps happening, restore a backup.",
+        )
+        self.window.close()
+
+    def shutdown(self) -> None:
+        self.ops.shutdown()
+        self.long_ops.shutdown()
+        if self.window.handle is not None:
+            self.window.handle.app.close()
+
+
+def launch_gui(argv: Sequence[str]) -> int:
+    started = time.perf_counter()
+    args = parse_gui_args(argv)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setOrganizationName("Counterfoil")
+    qapp.setApplicationName("Counterfoil")
+    apply_theme(qapp)  # type: ignore[arg-type]
+    window = MainWindow()
+    probe = _Probe(window, started) if os.environ.get(PROBE_ENV) else None
+    launcher = Launcher(window, args, probe)
+    window.show()
+    QTimer.singleShot(0, launcher.start)
+    code = qapp.exec()
+    launcher.shutdown()
+    return int(code)
