@@ -44,6 +44,16 @@ class Clock:
             return datetime.combine(self.as_of, time(12, 0), self._tz).astimezone(UTC)
         return datetime.now(UTC)
 
+    def wall_utc(self) -> datetime:
+        """The real instant (or the pinned one in tests), ignoring ``as_of``.
+
+        For lock expiry and retry back-off, which must agree between processes
+        even when one of them runs with ``--as-of``.
+        """
+        if self.fixed_instant is not None:
+            return self.fixed_instant.astimezone(UTC)
+        return datetime.now(UTC)
+
     def now_local(self) -> datetime:
         """The current instant in the business time zone."""
         return self.now_utc().astimezone(self._tz)

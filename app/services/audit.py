@@ -73,9 +73,9 @@ def record(
         prev_hash=prev,
         hash=digest,
     )
+    # No flush here: events are inserted in the order they were added (the chain
+    # order), and a bill run writing thousands of them flushes once per batch.
     session.add(ev)
-    session.flush()
-    head.last_event_id = ev.id
     head.last_hash = digest
     return ev
 

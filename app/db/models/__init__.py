@@ -11,6 +11,7 @@ from app.db.models.billing import (
     ScheduleChange,
     ScheduleLine,
     SchedulePause,
+    ScheduleSkip,
 )
 from app.db.models.clients import Client, ClientAlias, ClientContact
 from app.db.models.operations import (
@@ -55,5 +56,6 @@ __all__ = [
     "ScheduleChange",
     "ScheduleLine",
     "SchedulePause",
+    "ScheduleSkip",
     "Setting",
 ]

@@ -113,6 +113,24 @@ class ScheduleChange(Base):
     schedule: Mapped[Schedule] = relationship(back_populates="changes")
 
 
+class ScheduleSkip(Base):
+    """A period the user chose not to bill (from the "since last run" screen)."""
+
+    __tablename__ = "schedule_skips"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("schedules.id", ondelete="CASCADE"), index=True
+    )
+    period_start: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "period_start", name="uq_schedule_skips_period"),
+    )
+
+
 class OneOffCharge(Base):
     """A charge queued onto a client's next invoice."""
 
@@ -169,6 +187,7 @@ class Invoice(Timestamps, Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    bill_run_id: Mapped[int | None] = mapped_column(ForeignKey("bill_runs.id"), nullable=True)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     dispute_note: Mapped[str] = mapped_column(Text, default="")
     promise_date: Mapped[date | None] = mapped_column(Date, nullable=True)

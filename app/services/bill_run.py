@@ -1,0 +1,474 @@
+"""The bill run: every period due up to today becomes exactly one invoice.
+
+Schedules are processed in a fixed order (schedule id, then period) in chunks,
+each chunk one transaction; an invoice exists only together with its lines,
+its number and its audit events.  A run that is killed loses at most the
+chunk in flight, and the next run — finding the same due periods missing —
+writes them again in the same order with the same numbers.  The unique key
+(schedule, period start) makes a duplicate impossible even if two runs raced
+past the lock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.core.billing_plan import DuePeriod, SchedulePlan, change_inside, due_periods, period_lines
+from app.core.clients import terms_text
+from app.core.invoice_math import LineInput, TaxCategory
+from app.core.invoices import OPEN, Status
+from app.core.money import Money
+from app.core.recurrence import invoice_due
+from app.core.review import ReviewFacts, ReviewThresholds, review_reasons
+from app.db import models as m
+from app.services import locks
+from app.services import settings as settings_service
+from app.services.context import AppContext
+from app.services.exceptions import raise_item
+from app.services.invoice_store import RoundingRules, compute, issue, new_invoice, rounding_rules
+from app.services.schedules import to_plan
+
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+# Schedules per transaction; the environment override lets the kill test cut runs finely.
+CHUNK = int(os.environ.get("COUNTERFOIL_BILL_RUN_CHUNK", "200"))
+ISSUED_OR_LATER = [s.value for s in (*OPEN, Status.PAID, Status.CREDITED)]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One invoice the run would create (for previews and the "since last run" screen)."""
+
+    schedule_id: int
+    schedule_name: str
+    client_id: int
+    client_name: str
+    period_start: date
+    period_end: date
+    bill_date: date
+    currency: str
+    total_minor: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "schedule_id": self.schedule_id,
+            "schedule": self.schedule_name,
+            "client": self.client_name,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "bill_date": self.bill_date,
+            "currency": self.currency,
+            "total": Money.from_minor(self.total_minor, self.currency).plain(),
+        }
+
+
+@dataclass
+class BillRunResult:
+    run_id: int = 0
+    as_of: date | None = None
+    created: int = 0
+    issued: int = 0
+    review: int = 0
+    cancelled: bool = False
+    invoice_ids: list[int] = field(default_factory=list)
+    review_reasons: dict[int, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "as_of": self.as_of,
+            "created": self.created,
+            "issued": self.issued,
+            "review": self.review,
+            "cancelled": self.cancelled,
+            "invoice_ids": self.invoice_ids,
+        }
+
+
+def _schedule_ids(session: Session, only: set[int] | None) -> list[int]:
+    stmt = select(m.Schedule.id).where(m.Schedule.status != "ended").order_by(m.Schedule.id)
+    ids = list(session.execute(stmt).scalars())
+    return [i for i in ids if only is None or i in only]
+
+
+@dataclass
+class _Chunk:
+    schedules: list[m.Schedule]
+    clients: dict[int, m.Client]
+    invoiced: dict[int, set[date]]
+    skipped: dict[int, set[date]]
+    previous_total: dict[int, tuple[date, int]]
+    client_invoice_count: dict[int, int]
+
+
+def _load_chunk(session: Session, ids: list[int]) -> _Chunk:
+    schedules = list(
+        session.execute(
+            select(m.Schedule)
+            .where(m.Schedule.id.in_(ids))
+            .options(
+                selectinload(m.Schedule.lines),
+                selectinload(m.Schedule.changes),
+                selectinload(m.Schedule.pauses),
+            )
+            .order_by(m.Schedule.id)
+        ).scalars()
+    )
+    client_ids = {s.client_id for s in schedules}
+    clients = {
+        c.id: c
+        for c in session.execute(select(m.Client).where(m.Client.id.in_(client_ids))).scalars()
+    }
+    invoiced: dict[int, set[date]] = defaultdict(set)
+    previous_total: dict[int, tuple[date, int]] = {}
+    for sid, start, comparable in session.execute(
+        select(m.Invoice.schedule_id, m.Invoice.period_start, _comparable_total_sql()).where(
+            m.Invoice.schedule_id.in_(ids), m.Invoice.kind == "invoice"
+        )
+    ):
+        invoiced[sid].add(start)
+        if sid not in previous_total or previous_total[sid][0] < start:
+            previous_total[sid] = (start, comparable)
+    skipped: dict[int, set[date]] = defaultdict(set)
+    for sid, start in session.execute(
+        select(m.ScheduleSkip.schedule_id, m.ScheduleSkip.period_start).where(
+            m.ScheduleSkip.schedule_id.in_(ids)
+        )
+    ):
+        skipped[sid].add(start)
+    counts = dict(
+        session.execute(
+            select(m.Invoice.client_id, func.count())
+            .where(
+                m.Invoice.client_id.in_(client_ids),
+                m.Invoice.kind == "invoice",
+                m.Invoice.status.in_(ISSUED_OR_LATER),
+            )
+            .group_by(m.Invoice.client_id)
+        ).all()
+    )
+    return _Chunk(schedules, clients, invoiced, skipped, previous_total, counts)
+
+
+def _comparable_total_sql():  # type: ignore[no-untyped-def]
+    """An invoice's total without proration/adjustment lines, for the variance check."""
+    return (
+        select(func.coalesce(func.sum(m.InvoiceLine.total_minor), 0))
+        .where(m.InvoiceLine.invoice_id == m.Invoice.id, m.InvoiceLine.kind == "charge")
+        .correlate(m.Invoice)
+        .scalar_subquery()
+    )
+
+
+def _one_off_lines(session: Session, client: m.Client) -> list[tuple[m.OneOffCharge, LineInput]]:
+    rows = session.execute(
+        select(m.OneOffCharge)
+        .where(
+            m.OneOffCharge.client_id == client.id,
+            m.OneOffCharge.invoice_id.is_(None),
+            m.OneOffCharge.currency == client.currency,
+        )
+        .order_by(m.OneOffCharge.id)
+    ).scalars()
+    return [
+        (
+            r,
+            LineInput(
+                r.description,
+                r.quantity,
+                Money.from_minor(r.unit_price_minor, r.currency).amount,
+                r.tax_rate,
+                TaxCategory.STANDARD,
+                kind="one_off",
+            ),
+        )
+        for r in rows
+    ]
+
+
+def plan_items(session: Session, today: date, only: set[int] | None = None) -> list[DueItem]:
+    """Everything a run on ``today`` would create, without writing anything."""
+    rules = rounding_rules(session)
+    items: list[DueItem] = []
+    ids = _schedule_ids(session, only)
+    for start in range(0, len(ids), CHUNK):
+        chunk = _load_chunk(session, ids[start : start + CHUNK])
+        for sched in chunk.schedules:
+            client = chunk.clients[sched.client_id]
+            plan = to_plan(sched, client.currency)
+            for due in due_periods(plan, today, chunk.invoiced[sched.id], chunk.skipped[sched.id]):
+                totals = compute(
+                    session,
+                    period_lines(plan, due.period, due.previous),
+                    client.currency,
+                    plan.prices_include_tax,
+                    rules,
+                )
+                items.append(
+                    DueItem(
+                        sched.id,
+                        sched.name,
+                        client.id,
+                        client.name,
+                        due.period.start,
+                        due.period.end,
+                        due.bill_date,
+                        client.currency,
+                        totals.total.minor,
+                    )
+                )
+    return items
+
+
+def pending_items(ctx: AppContext, as_of: date | None = None) -> list[DueItem]:
+    with ctx.uow.read() as uow:
+        return plan_items(uow.session, as_of or ctx.clock.today())
+
+
+def last_run(ctx: AppContext) -> dict[str, Any] | None:
+    with ctx.uow.read() as uow:
+        row = uow.session.execute(
+            select(m.BillRun)
+            .where(m.BillRun.status == "done")
+            .order_by(m.BillRun.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return {"as_of": row.as_of, "finished_at": row.finished_at, "created": row.created_count}
+
+
+def skip_periods(
+    ctx: AppContext, items: list[tuple[int, date]], reason: str = "skipped by user"
+) -> int:
+    """Never bill these periods (recorded, audited, reversible by deleting the skip)."""
+    from app.services.audit import record
+
+    with ctx.uow() as uow:
+        s = uow.session
+        n = 0
+        for schedule_id, period_start in items:
+            exists = s.execute(
+                select(m.ScheduleSkip.id).where(
+                    m.ScheduleSkip.schedule_id == schedule_id,
+                    m.ScheduleSkip.period_start == period_start,
+                )
+            ).first()
+            if exists:
+                continue
+            s.add(
+                m.ScheduleSkip(
+                    schedule_id=schedule_id,
+                    period_start=period_start,
+                    reason=reason,
+                    created_at=ctx.clock.now_utc(),
+                )
+            )
+            record(
+                s,
+                ctx.audit,
+                "schedule.skip_period",
+                "schedule",
+                schedule_id,
+                after={"period_start": period_start, "reason": reason},
+            )
+            n += 1
+        uow.commit()
+        return n
+
+
+def run_bill_run(
+    ctx: AppContext,
+    *,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    schedule_ids: set[int] | None = None,
+    periods: set[tuple[int, date]] | None = None,
+    auto_issue: bool | None = None,
+) -> BillRunResult:
+    """Create (and, where clean, issue) every invoice due up to ``as_of``."""
+    today = as_of or ctx.clock.today()
+    result = BillRunResult(as_of=today)
+    with locks.held(ctx, "bill_run", "A bill run"):
+        with ctx.uow() as uow:
+            run = m.BillRun(
+                as_of=today, started_at=ctx.clock.now_utc(), status="running", actor=ctx.actor
+            )
+            uow.session.add(run)
+            uow.commit()
+            result.run_id = run.id
+        with ctx.uow.read() as uow:
+            only = schedule_ids
+            if periods is not None:
+                chosen = {sid for sid, _ in periods}
+                only = chosen if only is None else only & chosen
+            ids = _schedule_ids(uow.session, only)
+        total = len(ids)
+        done = 0
+        for start in range(0, total, CHUNK):
+            if cancel is not None and cancel():
+                result.cancelled = True
+                break
+            chunk_ids = ids[start : start + CHUNK]
+            with ctx.uow() as uow:
+                _bill_chunk(uow.session, ctx, today, chunk_ids, result, periods, auto_issue)
+                uow.commit()
+            done += len(chunk_ids)
+            if progress is not None:
+                progress(done, total, f"{result.created} invoices")
+        with ctx.uow() as uow:
+            run = uow.session.get(m.BillRun, result.run_id)
+            assert run is not None
+            run.status = "cancelled" if result.cancelled else "done"
+            run.finished_at = ctx.clock.now_utc()
+            run.created_count, run.issued_count, run.review_count = (
+                result.created,
+                result.issued,
+                result.review,
+            )
+            uow.commit()
+    return result
+
+
+def _bill_chunk(
+    session: Session,
+    ctx: AppContext,
+    today: date,
+    ids: list[int],
+    result: BillRunResult,
+    periods: set[tuple[int, date]] | None,
+    auto_issue: bool | None,
+) -> None:
+    chunk = _load_chunk(session, ids)
+    values = settings_service.get_all(session)
+    rules = rounding_rules(session)
+    limits = ReviewThresholds(
+        variance_percent=values["billing.variance_percent"],
+        approval_amount=values["billing.approval_amount"],
+        catch_up_periods=values["billing.catchup_review_periods"],
+    )
+    issue_clean = values["billing.auto_issue"] if auto_issue is None else auto_issue
+    needs_tax_id = values["tax.requires_client_tax_id"]
+    for sched in chunk.schedules:
+        client = chunk.clients[sched.client_id]
+        plan = to_plan(sched, client.currency)
+        due = due_periods(plan, today, chunk.invoiced[sched.id], chunk.skipped[sched.id])
+        if periods is not None:
+            due = [d for d in due if (sched.id, d.period.start) in periods]
+        for d in due:
+            _bill_period(
+                session,
+                ctx,
+                sched,
+                client,
+                plan,
+                d,
+                len(due),
+                chunk,
+                limits,
+                rules,
+                issue_clean,
+                needs_tax_id,
+                result,
+            )
+
+
+def _bill_period(
+    session: Session,
+    ctx: AppContext,
+    sched: m.Schedule,
+    client: m.Client,
+    plan: SchedulePlan,
+    due: DuePeriod,
+    catch_up: int,
+    chunk: _Chunk,
+    limits: ReviewThresholds,
+    rules: RoundingRules,
+    issue_clean: bool,
+    needs_tax_id: bool,
+    result: BillRunResult,
+) -> None:
+    lines = period_lines(plan, due.period, due.previous)
+    one_offs = _one_off_lines(session, client)
+    lines += [li for _, li in one_offs]
+    totals = compute(session, lines, client.currency, plan.prices_include_tax, rules)
+    comparable = sum((c.total.amount for c in totals.lines if c.line.kind == "charge"), Decimal(0))
+    prev = chunk.previous_total.get(sched.id)
+    prev_money = Money.from_minor(prev[1], client.currency) if prev else None
+    explained = bool(prev) and change_inside(plan, prev[0], due.period.start)  # type: ignore[index]
+    facts = ReviewFacts(
+        total=totals.total,
+        comparable_total=Money(comparable, client.currency),
+        client_has_email=bool(client.email),
+        client_has_address=bool(client.address_line1 and client.city),
+        client_invoice_count=chunk.client_invoice_count.get(client.id, 0),
+        previous_comparable_total=prev_money,
+        change_explains_variance=explained,
+        catch_up_periods=catch_up,
+        client_needs_tax_id=needs_tax_id and client.is_business,
+        client_has_tax_id=bool(client.tax_id),
+    )
+    reasons = review_reasons(facts, limits)
+    terms_kind = sched.terms_kind or client.terms_kind
+    terms_days = sched.terms_days if sched.terms_days is not None else client.terms_days
+    row = new_invoice(
+        session,
+        ctx,
+        client=client,
+        lines=lines,
+        issue_date=due.bill_date,
+        due_date=invoice_due(due.bill_date, terms_kind, terms_days),
+        terms_text=terms_text(terms_kind, terms_days),
+        prices_include_tax=plan.prices_include_tax,
+        status=Status.REVIEW if reasons else Status.DRAFT,
+        schedule_id=sched.id,
+        period_start=due.period.start,
+        period_end=due.period.end,
+        reference=sched.reference,
+        review_reasons="\n".join(r.text for r in reasons),
+        bill_run_id=result.run_id,
+        rules=rules,
+        audit_action="invoice.bill_run",
+    )
+    for charge, _ in one_offs:
+        charge.invoice_id = row.id
+    chunk.invoiced[sched.id].add(due.period.start)
+    chunk.previous_total[sched.id] = (due.period.start, Money(comparable, client.currency).minor)
+    result.created += 1
+    result.invoice_ids.append(row.id)
+    if reasons:
+        result.review += 1
+        result.review_reasons[row.id] = [r.text for r in reasons]
+        for r in reasons:
+            raise_item(
+                session,
+                ctx,
+                type=r.code if r.code != "catch_up" else "catch_up_bill_run",
+                entity_type="invoice",
+                entity_id=row.id,
+                client_id=client.id,
+                title=f"{client.name}: invoice for {due.period.start.isoformat()} needs review",
+                explanation=r.text,
+                severity="high" if r.code in ("high_value", "non_positive") else "medium",
+                evidence={
+                    "schedule": sched.name,
+                    "period_start": due.period.start,
+                    "total": totals.total.plain(),
+                    "currency": client.currency,
+                },
+                actions="approve,edit,reject",
+            )
+    elif issue_clean:
+        issue(session, ctx, row)
+        chunk.client_invoice_count[client.id] = chunk.client_invoice_count.get(client.id, 0) + 1
+        result.issued += 1
