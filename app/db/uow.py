@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 
 class UnitOfWork:
@@ -58,3 +59,15 @@ class UnitOfWorkFactory:
     def read(self) -> UnitOfWork:
         """A unit of work for queries only; it never takes the write lock."""
         return UnitOfWork(self._read)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction_caches(session: Session, transaction: SessionTransaction) -> None:
+    """Per-transaction caches (chain head, counters, settings) die with their transaction.
+
+    Another process may write between two transactions of one session, so a
+    cached audit head or number counter must be read again under the new lock.
+    """
+    if transaction.parent is None:
+        for key in [k for k in session.info if isinstance(k, str) and k.startswith("counterfoil.")]:
+            del session.info[key]

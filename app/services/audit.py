@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app.core.audit_chain import (
@@ -35,6 +35,28 @@ class AuditContext:
     actor: str = "user"
 
 
+_HEAD = "counterfoil.audit_head"
+
+
+def _head(session: Session) -> AuditHead:
+    head = session.info.get(_HEAD)
+    if head is None:
+        # Locked once per transaction (FOR UPDATE on PostgreSQL; SQLite's write
+        # transaction is already exclusive), then kept for the following events.
+        head = session.get(AuditHead, 1, with_for_update=True)
+        if head is None:
+            head = AuditHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
+            session.add(head)
+            session.flush()
+        session.info[_HEAD] = head
+    return head
+
+
+def forget_head(session: Session) -> None:
+    """Drop the cached chain head (after a commit or rollback the row must be re-read)."""
+    session.info.pop(_HEAD, None)
+
+
 def record(
     session: Session,
     ctx: AuditContext,
@@ -47,11 +69,7 @@ def record(
     note: str = "",
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction."""
-    head = session.get(AuditHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
+    head = _head(session)
     data: dict[str, Any] = {}
     if before is not None:
         data["before"] = dict(before)
@@ -78,6 +96,37 @@ def record(
     session.add(ev)
     head.last_hash = digest
     return ev
+
+
+def record_many(
+    session: Session, ctx: AuditContext, events: list[tuple[str, str, object, dict[str, Any]]]
+) -> None:
+    """Append many events at once (bulk insert), chained exactly as ``record`` would."""
+    if not events:
+        return
+    session.flush()  # events added by ``record`` come first in the chain
+    head = _head(session)
+    at = ctx.clock.now_utc()
+    prev = head.last_hash
+    rows = []
+    for action, entity_type, entity_id, data in events:
+        data_json = canonical_json(data)
+        digest = event_hash(prev, at, ctx.actor, action, entity_type, str(entity_id), data_json)
+        rows.append(
+            {
+                "at": at,
+                "actor": ctx.actor,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": str(entity_id),
+                "data_json": data_json,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEvent), rows)
+    head.last_hash = prev
 
 
 def verify(session: Session, batch: int = 5000) -> list[ChainProblem]:

@@ -19,12 +19,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.billing_plan import DuePeriod, SchedulePlan, change_inside, due_periods, period_lines
 from app.core.clients import terms_text
-from app.core.invoice_math import LineInput, TaxCategory
+from app.core.invoice_math import LineInput, TaxCategory, compute_invoice
 from app.core.invoices import OPEN, Status
 from app.core.money import Money
 from app.core.recurrence import invoice_due
@@ -32,9 +32,20 @@ from app.core.review import ReviewFacts, ReviewThresholds, review_reasons
 from app.db import models as m
 from app.services import locks
 from app.services import settings as settings_service
+from app.services.audit import record_many
 from app.services.context import AppContext
 from app.services.exceptions import raise_item
-from app.services.invoice_store import RoundingRules, compute, issue, new_invoice, rounding_rules
+from app.services.invoice_store import (
+    IssuedInvoice,
+    RoundingRules,
+    compute,
+    figure_values,
+    issue_audit,
+    line_values,
+    next_number,
+    rounding_rules,
+    run_issue_hooks,
+)
 from app.services.schedules import to_plan
 
 Progress = Callable[[int, int, str], None]
@@ -108,6 +119,7 @@ class _Chunk:
     skipped: dict[int, set[date]]
     previous_total: dict[int, tuple[date, int]]
     client_invoice_count: dict[int, int]
+    one_offs: dict[int, list[m.OneOffCharge]]
 
 
 def _load_chunk(session: Session, ids: list[int]) -> _Chunk:
@@ -156,7 +168,8 @@ def _load_chunk(session: Session, ids: list[int]) -> _Chunk:
             .group_by(m.Invoice.client_id)
         ).all()
     )
-    return _Chunk(schedules, clients, invoiced, skipped, previous_total, counts)
+    one_offs = _pending_one_offs(session, client_ids)
+    return _Chunk(schedules, clients, invoiced, skipped, previous_total, counts, one_offs)
 
 
 def _comparable_total_sql():  # type: ignore[no-untyped-def]
@@ -169,16 +182,24 @@ def _comparable_total_sql():  # type: ignore[no-untyped-def]
     )
 
 
-def _one_off_lines(session: Session, client: m.Client) -> list[tuple[m.OneOffCharge, LineInput]]:
-    rows = session.execute(
+def _pending_one_offs(session: Session, client_ids: set[int]) -> dict[int, list[m.OneOffCharge]]:
+    """One-off charges waiting for each client's next invoice (one query per chunk)."""
+    out: dict[int, list[m.OneOffCharge]] = defaultdict(list)
+    stmt = (
         select(m.OneOffCharge)
-        .where(
-            m.OneOffCharge.client_id == client.id,
-            m.OneOffCharge.invoice_id.is_(None),
-            m.OneOffCharge.currency == client.currency,
-        )
+        .where(m.OneOffCharge.client_id.in_(client_ids), m.OneOffCharge.invoice_id.is_(None))
         .order_by(m.OneOffCharge.id)
-    ).scalars()
+    )
+    for r in session.execute(stmt).scalars():
+        out[r.client_id].append(r)
+    return out
+
+
+def _one_off_lines(chunk: _Chunk, client: m.Client) -> list[tuple[m.OneOffCharge, LineInput]]:
+    """Take (and remove from the chunk) the client's waiting charges in its currency."""
+    waiting = chunk.one_offs.get(client.id, [])
+    taken = [r for r in waiting if r.currency == client.currency]
+    chunk.one_offs[client.id] = [r for r in waiting if r.currency != client.currency]
     return [
         (
             r,
@@ -191,7 +212,7 @@ def _one_off_lines(session: Session, client: m.Client) -> list[tuple[m.OneOffCha
                 kind="one_off",
             ),
         )
-        for r in rows
+        for r in taken
     ]
 
 
@@ -359,6 +380,7 @@ def _bill_chunk(
     )
     issue_clean = values["billing.auto_issue"] if auto_issue is None else auto_issue
     needs_tax_id = values["tax.requires_client_tax_id"]
+    drafts: list[_Draft] = []
     for sched in chunk.schedules:
         client = chunk.clients[sched.client_id]
         plan = to_plan(sched, client.currency)
@@ -366,26 +388,32 @@ def _bill_chunk(
         if periods is not None:
             due = [d for d in due if (sched.id, d.period.start) in periods]
         for d in due:
-            _bill_period(
-                session,
-                ctx,
-                sched,
-                client,
-                plan,
-                d,
-                len(due),
-                chunk,
-                limits,
-                rules,
-                issue_clean,
-                needs_tax_id,
-                result,
+            draft = _plan_period(
+                sched, client, plan, d, len(due), chunk, limits, rules, needs_tax_id
             )
+            draft.issue_now = issue_clean and not draft.reasons
+            if draft.issue_now:
+                chunk.client_invoice_count[client.id] = (
+                    chunk.client_invoice_count.get(client.id, 0) + 1
+                )
+            drafts.append(draft)
+    _write(session, ctx, drafts, result)
 
 
-def _bill_period(
-    session: Session,
-    ctx: AppContext,
+@dataclass
+class _Draft:
+    sched: m.Schedule
+    client: m.Client
+    due: DuePeriod
+    totals: Any
+    reasons: list[Any]
+    one_offs: list[m.OneOffCharge]
+    terms_kind: str
+    terms_days: int
+    issue_now: bool = False
+
+
+def _plan_period(
     sched: m.Schedule,
     client: m.Client,
     plan: SchedulePlan,
@@ -394,81 +422,178 @@ def _bill_period(
     chunk: _Chunk,
     limits: ReviewThresholds,
     rules: RoundingRules,
-    issue_clean: bool,
     needs_tax_id: bool,
-    result: BillRunResult,
-) -> None:
+) -> _Draft:
+    """Everything about one period's invoice, decided in memory (nothing written yet)."""
     lines = period_lines(plan, due.period, due.previous)
-    one_offs = _one_off_lines(session, client)
+    one_offs = _one_off_lines(chunk, client)
     lines += [li for _, li in one_offs]
-    totals = compute(session, lines, client.currency, plan.prices_include_tax, rules)
+    totals = compute_invoice(
+        lines,
+        client.currency,
+        prices_include_tax=plan.prices_include_tax,
+        tax_rounding=rules.tax_rounding,
+        rounding=rules.rounding,
+    )
     comparable = sum((c.total.amount for c in totals.lines if c.line.kind == "charge"), Decimal(0))
     prev = chunk.previous_total.get(sched.id)
-    prev_money = Money.from_minor(prev[1], client.currency) if prev else None
-    explained = bool(prev) and change_inside(plan, prev[0], due.period.start)  # type: ignore[index]
     facts = ReviewFacts(
         total=totals.total,
         comparable_total=Money(comparable, client.currency),
         client_has_email=bool(client.email),
         client_has_address=bool(client.address_line1 and client.city),
         client_invoice_count=chunk.client_invoice_count.get(client.id, 0),
-        previous_comparable_total=prev_money,
-        change_explains_variance=explained,
+        previous_comparable_total=Money.from_minor(prev[1], client.currency) if prev else None,
+        change_explains_variance=bool(prev) and change_inside(plan, prev[0], due.period.start),  # type: ignore[index]
         catch_up_periods=catch_up,
         client_needs_tax_id=needs_tax_id and client.is_business,
         client_has_tax_id=bool(client.tax_id),
     )
-    reasons = review_reasons(facts, limits)
-    terms_kind = sched.terms_kind or client.terms_kind
-    terms_days = sched.terms_days if sched.terms_days is not None else client.terms_days
-    row = new_invoice(
-        session,
-        ctx,
-        client=client,
-        lines=lines,
-        issue_date=due.bill_date,
-        due_date=invoice_due(due.bill_date, terms_kind, terms_days),
-        terms_text=terms_text(terms_kind, terms_days),
-        prices_include_tax=plan.prices_include_tax,
-        status=Status.REVIEW if reasons else Status.DRAFT,
-        schedule_id=sched.id,
-        period_start=due.period.start,
-        period_end=due.period.end,
-        reference=sched.reference,
-        review_reasons="\n".join(r.text for r in reasons),
-        bill_run_id=result.run_id,
-        rules=rules,
-        audit_action="invoice.bill_run",
-    )
-    for charge, _ in one_offs:
-        charge.invoice_id = row.id
     chunk.invoiced[sched.id].add(due.period.start)
     chunk.previous_total[sched.id] = (due.period.start, Money(comparable, client.currency).minor)
-    result.created += 1
-    result.invoice_ids.append(row.id)
-    if reasons:
-        result.review += 1
-        result.review_reasons[row.id] = [r.text for r in reasons]
-        for r in reasons:
-            raise_item(
-                session,
-                ctx,
-                type=r.code if r.code != "catch_up" else "catch_up_bill_run",
-                entity_type="invoice",
-                entity_id=row.id,
-                client_id=client.id,
-                title=f"{client.name}: invoice for {due.period.start.isoformat()} needs review",
-                explanation=r.text,
-                severity="high" if r.code in ("high_value", "non_positive") else "medium",
-                evidence={
-                    "schedule": sched.name,
-                    "period_start": due.period.start,
-                    "total": totals.total.plain(),
-                    "currency": client.currency,
+    return _Draft(
+        sched=sched,
+        client=client,
+        due=due,
+        totals=totals,
+        reasons=review_reasons(facts, limits),
+        one_offs=[charge for charge, _ in one_offs],
+        terms_kind=sched.terms_kind or client.terms_kind,
+        terms_days=sched.terms_days if sched.terms_days is not None else client.terms_days,
+    )
+
+
+def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: BillRunResult) -> None:
+    """Store a chunk's invoices with bulk inserts: lines, numbers, audit events, review items.
+
+    The figures, numbers and audit events are exactly those of the one-by-one
+    path (invoice_store.new_invoice + issue); only the writing is batched.
+    """
+    if not drafts:
+        return
+    now = ctx.clock.now_utc()
+    rows = []
+    issued: list[IssuedInvoice] = []
+    for d in drafts:
+        number, reference = (
+            next_number(session, "invoice", d.due.bill_date) if d.issue_now else (None, "")
+        )
+        rows.append(
+            {
+                "kind": "invoice",
+                "number": number,
+                "client_id": d.client.id,
+                "schedule_id": d.sched.id,
+                "period_start": d.due.period.start,
+                "period_end": d.due.period.end,
+                "issue_date": d.due.bill_date,
+                "due_date": invoice_due(d.due.bill_date, d.terms_kind, d.terms_days),
+                "currency": d.client.currency,
+                "status": (
+                    Status.ISSUED if d.issue_now else Status.REVIEW if d.reasons else Status.DRAFT
+                ).value,
+                "terms_text": terms_text(d.terms_kind, d.terms_days),
+                "reference": d.sched.reference,
+                "creditor_reference": reference,
+                "review_reasons": "\n".join(r.text for r in d.reasons),
+                "bill_run_id": result.run_id,
+                "issued_at": now if d.issue_now else None,
+                "created_at": now,
+                "updated_at": now,
+                "paid_minor": 0,
+                "credited_minor": 0,
+                **figure_values(d.totals),
+            }
+        )
+    ids = list(
+        session.execute(
+            insert(m.Invoice).returning(m.Invoice.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    )
+    line_rows = [
+        {"invoice_id": invoice_id, **values}
+        for invoice_id, d in zip(ids, drafts, strict=True)
+        for values in line_values(d.totals)
+    ]
+    session.execute(insert(m.InvoiceLine), line_rows)
+    events: list[tuple[str, str, object, dict[str, Any]]] = []
+    for invoice_id, d, row in zip(ids, drafts, rows, strict=True):
+        for charge in d.one_offs:
+            charge.invoice_id = invoice_id
+        events.append(
+            (
+                "invoice.bill_run",
+                "invoice",
+                invoice_id,
+                {
+                    "after": {
+                        "kind": "invoice",
+                        "client_id": d.client.id,
+                        "total": d.totals.total.plain(),
+                        "currency": d.client.currency,
+                        "status": Status.REVIEW.value if d.reasons else Status.DRAFT.value,
+                        "period_start": d.due.period.start,
+                        "review": row["review_reasons"],
+                    }
                 },
-                actions="approve,edit,reject",
             )
-    elif issue_clean:
-        issue(session, ctx, row)
-        chunk.client_invoice_count[client.id] = chunk.client_invoice_count.get(client.id, 0) + 1
-        result.issued += 1
+        )
+        if d.issue_now:
+            total = d.totals.total.minor
+            events.append(
+                (
+                    "invoice.issue",
+                    "invoice",
+                    invoice_id,
+                    {
+                        "after": issue_audit(
+                            row["number"], total, d.client.currency, d.due.bill_date
+                        )
+                    },
+                )
+            )
+            issued.append(
+                IssuedInvoice(
+                    invoice_id,
+                    "invoice",
+                    row["number"],
+                    d.client.id,
+                    d.client.currency,
+                    total,
+                    d.due.bill_date,
+                    row["due_date"],
+                )
+            )
+    record_many(session, ctx.audit, events)
+    run_issue_hooks(session, ctx, issued)
+    for invoice_id, d in zip(ids, drafts, strict=True):
+        result.created += 1
+        result.invoice_ids.append(invoice_id)
+        if d.issue_now:
+            result.issued += 1
+        elif d.reasons:
+            result.review += 1
+            result.review_reasons[invoice_id] = [r.text for r in d.reasons]
+            _raise_review_items(session, ctx, invoice_id, d)
+
+
+def _raise_review_items(session: Session, ctx: AppContext, invoice_id: int, d: _Draft) -> None:
+    for r in d.reasons:
+        raise_item(
+            session,
+            ctx,
+            type=r.code if r.code != "catch_up" else "catch_up_bill_run",
+            entity_type="invoice",
+            entity_id=invoice_id,
+            client_id=d.client.id,
+            title=f"{d.client.name}: invoice for {d.due.period.start.isoformat()} needs review",
+            explanation=r.text,
+            severity="high" if r.code in ("high_value", "non_positive") else "medium",
+            evidence={
+                "schedule": d.sched.name,
+                "period_start": d.due.period.start,
+                "total": d.totals.total.plain(),
+                "currency": d.client.currency,
+            },
+            actions="approve,edit,reject",
+        )

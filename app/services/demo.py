@@ -213,6 +213,12 @@ def load_demo(ctx: AppContext) -> dict[str, int]:
     return summary
 
 
-# Later parts of the product (schedules, invoices, bank lines…) add their demo
-# data here, in order, each taking the same seeded generator.
-DEMO_EXTENSIONS: list[Any] = []
+def _billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
+    from app.services.demo_billing import load_demo_billing
+
+    return load_demo_billing(ctx, rng)
+
+
+# Each part of the product adds its demo data here, in order, with the same
+# seeded generator.
+DEMO_EXTENSIONS: list[Any] = [_billing]

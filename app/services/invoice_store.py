@@ -55,39 +55,56 @@ def compute(
     )
 
 
+def line_values(totals: InvoiceTotals) -> list[dict[str, object]]:
+    """Column values of each stored line; the ORM path and the bulk path both use them.
+
+    A prorated line keeps its quantity and price; its description says
+    "(14 of 30 days)" and its net is the prorated amount.
+    """
+    out: list[dict[str, object]] = []
+    for pos, c in enumerate(totals.lines):
+        li = c.line
+        out.append(
+            {
+                "position": pos,
+                "kind": li.kind,
+                "description": li.description,
+                "quantity": li.quantity,
+                "unit": li.unit,
+                "unit_price_minor": Money.of(li.unit_price, totals.currency).minor,
+                "discount_percent": li.discount_percent,
+                "tax_rate": li.tax_rate,
+                "tax_category": li.tax_category.value,
+                "net_minor": c.net.minor,
+                "tax_minor": c.tax.minor,
+                "total_minor": c.total.minor,
+                "period_start": li.period_start,
+                "period_end": li.period_end,
+                "schedule_line_id": li.source_id if li.kind != "one_off" else None,
+            }
+        )
+    return out
+
+
+def figure_values(totals: InvoiceTotals) -> dict[str, object]:
+    return {
+        "subtotal_minor": totals.subtotal.minor,
+        "tax_minor": totals.tax.minor,
+        "total_minor": totals.total.minor,
+        "balance_minor": totals.total.minor,
+        "rounding_mode": totals.tax_rounding.value,
+        "prices_include_tax": totals.prices_include_tax,
+        "legal_note": "\n".join(totals.legal_notes),
+    }
+
+
 def set_lines(row: m.Invoice, totals: InvoiceTotals) -> None:
     """Replace the invoice's lines and figures with freshly computed ones (drafts only)."""
     row.lines.clear()
-    for pos, c in enumerate(totals.lines):
-        li = c.line
-        row.lines.append(
-            m.InvoiceLine(
-                position=pos,
-                kind=li.kind,
-                description=li.description,
-                # A prorated line keeps its quantity and price; its description
-                # says "(14 of 30 days)" and its net is the prorated amount.
-                quantity=li.quantity,
-                unit=li.unit,
-                unit_price_minor=Money.of(li.unit_price, totals.currency).minor,
-                discount_percent=li.discount_percent,
-                tax_rate=li.tax_rate,
-                tax_category=li.tax_category.value,
-                net_minor=c.net.minor,
-                tax_minor=c.tax.minor,
-                total_minor=c.total.minor,
-                period_start=li.period_start,
-                period_end=li.period_end,
-                schedule_line_id=li.source_id,
-            )
-        )
-    row.subtotal_minor = totals.subtotal.minor
-    row.tax_minor = totals.tax.minor
-    row.total_minor = totals.total.minor
-    row.balance_minor = totals.total.minor
-    row.rounding_mode = totals.tax_rounding.value
-    row.prices_include_tax = totals.prices_include_tax
-    row.legal_note = "\n".join(totals.legal_notes)
+    for values in line_values(totals):
+        row.lines.append(m.InvoiceLine(**values))
+    for name, value in figure_values(totals).items():
+        setattr(row, name, value)
 
 
 def new_invoice(
@@ -167,9 +184,35 @@ def ensure_editable(row: m.Invoice) -> None:
         )
 
 
-# Called after an invoice is issued, in the same transaction (e-mail outbox, …).
-IssueHook = Callable[[Session, AppContext, m.Invoice], None]
+@dataclass(frozen=True)
+class IssuedInvoice:
+    """What the issue hooks need to know about a freshly issued document."""
+
+    id: int
+    kind: str
+    number: str
+    client_id: int
+    currency: str
+    total_minor: int
+    issue_date: date
+    due_date: date
+
+
+# Called after documents are issued, in the same transaction (e-mail outbox, …).
+IssueHook = Callable[[Session, AppContext, list[IssuedInvoice]], None]
 ISSUE_HOOKS: list[IssueHook] = []
+
+
+def next_number(session: Session, kind: str, issue_date: date) -> tuple[str, str]:
+    """The next gap-free number and its RF creditor reference (the payment reference)."""
+    number = take_number(session, "credit_note" if kind == "credit_note" else "invoice", issue_date)
+    return number, make_rf("".join(ch for ch in number if ch.isalnum())[-21:])
+
+
+def run_issue_hooks(session: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> None:
+    if issued:
+        for hook in ISSUE_HOOKS:
+            hook(session, ctx, issued)
 
 
 def issue(session: Session, ctx: AppContext, row: m.Invoice) -> None:
@@ -179,9 +222,7 @@ def issue(session: Session, ctx: AppContext, row: m.Invoice) -> None:
             f"Invoice for {row.period_start or row.issue_date} is waiting for review; approve it first."
         )
     ensure_editable(row)
-    series = "credit_note" if row.kind == "credit_note" else "invoice"
-    row.number = take_number(session, series, row.issue_date)
-    row.creditor_reference = make_rf("".join(ch for ch in row.number if ch.isalnum())[-21:])
+    row.number, row.creditor_reference = next_number(session, row.kind, row.issue_date)
     row.status = Status.ISSUED.value
     row.issued_at = ctx.clock.now_utc()
     row.updated_at = row.issued_at
@@ -193,15 +234,35 @@ def issue(session: Session, ctx: AppContext, row: m.Invoice) -> None:
         "invoice.issue",
         "invoice",
         row.id,
-        after={
-            "number": row.number,
-            "total": Money.from_minor(row.total_minor, row.currency).plain(),
-            "currency": row.currency,
-            "issue_date": row.issue_date,
-        },
+        after=issue_audit(row.number, row.total_minor, row.currency, row.issue_date),
     )
-    for hook in ISSUE_HOOKS:
-        hook(session, ctx, row)
+    run_issue_hooks(
+        session,
+        ctx,
+        [
+            IssuedInvoice(
+                row.id,
+                row.kind,
+                row.number,
+                row.client_id,
+                row.currency,
+                row.total_minor,
+                row.issue_date,
+                row.due_date,
+            )
+        ],
+    )
+
+
+def issue_audit(
+    number: str, total_minor: int, currency: str, issue_date: date
+) -> dict[str, object]:
+    return {
+        "number": number,
+        "total": Money.from_minor(total_minor, currency).plain(),
+        "currency": currency,
+        "issue_date": issue_date,
+    }
 
 
 def quantity_text(q: Decimal) -> str:

@@ -21,6 +21,9 @@ SERIES_SETTINGS = {
 }
 
 
+_COUNTERS = "counterfoil.counters"
+
+
 def template_for(session: Session, series: str) -> NumberTemplate:
     return NumberTemplate(
         settings_service.get(session, SERIES_SETTINGS[series]),
@@ -31,9 +34,13 @@ def template_for(session: Session, series: str) -> NumberTemplate:
 def take_number(session: Session, series: str, issue_date: date) -> str:
     template = template_for(session, series)
     key = template.period_key(issue_date)
-    counter = session.get(NumberCounter, (series, key), with_for_update=True)
+    counters = session.info.setdefault(_COUNTERS, {})
+    counter = counters.get((series, key))
     if counter is None:
-        counter = NumberCounter(series=series, period_key=key, last_value=0)
-        session.add(counter)
+        counter = session.get(NumberCounter, (series, key), with_for_update=True)
+        if counter is None:
+            counter = NumberCounter(series=series, period_key=key, last_value=0)
+            session.add(counter)
+        counters[(series, key)] = counter
     counter.last_value += 1
     return template.format(issue_date, counter.last_value)

@@ -16,20 +16,25 @@ if TYPE_CHECKING:
     from app.services.context import AppContext
 
 
+_CACHE = "counterfoil.settings"
+
+
 def get(session: Session, key: str) -> Any:
-    spec = decl.spec(key)
-    row = session.get(Setting, key)
-    if row is None:
-        return spec.default
-    return decl.coerce(key, json.loads(row.value_json))
+    decl.spec(key)
+    return get_all(session)[key]
 
 
 def get_all(session: Session) -> dict[str, Any]:
+    """Every setting, read once per session (a bill run asks thousands of times)."""
+    cached = session.info.get(_CACHE)
+    if cached is not None:
+        return dict(cached)
     stored = {r.key: r.value_json for r in session.execute(select(Setting)).scalars()}
     out: dict[str, Any] = {}
     for key, spec in decl.SPECS.items():
         out[key] = decl.coerce(key, json.loads(stored[key])) if key in stored else spec.default
-    return out
+    session.info[_CACHE] = out
+    return dict(out)
 
 
 def set_value(session: Session, ctx: AuditContext, key: str, value: Any) -> Any:
@@ -43,6 +48,7 @@ def set_value(session: Session, ctx: AuditContext, key: str, value: Any) -> Any:
     else:
         row.value_json = payload
         row.updated_at = ctx.clock.now_utc()
+    session.info.pop(_CACHE, None)
     if old != converted:
         record(
             session,

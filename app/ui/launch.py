@@ -76,9 +76,14 @@ class Launcher(QObject):
         if self.probe is not None:
             page.model.modelReset.connect(self._clients_ready)  # type: ignore[attr-defined]
         from app.ui.first_run import maybe_offer_first_run
+        from app.ui.scheduler import BackgroundScheduler
 
         if self.probe is None:
             maybe_offer_first_run(self.window, handle)
+            self.scheduler = BackgroundScheduler(handle, self)
+            self.scheduler.progress.connect(self.window.show_progress)
+            self.scheduler.started.connect(lambda text: self.window.statusBar().showMessage(text))
+            self.scheduler.start()
 
     def _clients_ready(self) -> None:
         assert self.probe is not None

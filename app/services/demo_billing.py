@@ -1,0 +1,103 @@
+"""Demo agreements and two years of invoice history, as if the book had been run monthly."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from app.core.clock import Clock
+from app.core.invoice_math import TaxCategory
+from app.core.recurrence import LAST_DAY, Cadence, Timing
+from app.core.schedules import ScheduleData, ScheduleLineData
+from app.db import models as m
+from app.services import invoicing
+from app.services.bill_run import run_bill_run
+from app.services.context import AppContext
+from app.services.schedules import (
+    add_change,
+    create_schedule,
+    pause_schedule,
+    resume_schedule,
+    set_status,
+)
+
+SERVICES = [
+    ("Monthly retainer", Cadence.MONTHLY, ["450.00", "900.00", "1500.00", "2400.00"]),
+    ("Website hosting & maintenance", Cadence.MONTHLY, ["49.00", "89.00", "149.00"]),
+    ("Bookkeeping support", Cadence.MONTHLY, ["320.00", "640.00"]),
+    ("Quarterly strategy review", Cadence.QUARTERLY, ["1200.00", "1800.00"]),
+    ("Annual software licence", Cadence.YEARLY, ["2400.00", "4800.00"]),
+    ("Cloud backup seats", Cadence.MONTHLY, ["12.00"]),
+]
+VAT = {"EUR": Decimal("23"), "GBP": Decimal("20"), "USD": Decimal("0")}
+
+
+def load_demo_billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
+    today = ctx.clock.today()
+    history_start = today - relativedelta(years=2)
+    with ctx.uow.read() as uow:
+        clients = list(
+            uow.session.execute(select(m.Client.id, m.Client.currency).order_by(m.Client.id))
+        )
+    schedules = []
+    for client in clients:
+        if rng.random() < 0.12:
+            continue  # a few clients only get one-off work
+        for _ in range(1 if rng.random() < 0.75 else 2):
+            name, cadence, prices = rng.choice(SERVICES)
+            start = history_start + timedelta(days=rng.randint(0, 600))
+            qty = Decimal(rng.choice([1, 1, 1, 2, 3, 5])) if "seats" in name else Decimal(1)
+            anchor = rng.choice([None, None, 1, LAST_DAY]) if cadence is Cadence.MONTHLY else None
+            data = ScheduleData(
+                client_id=client.id,
+                name=name,
+                cadence=cadence,
+                start_date=start,
+                anchor_day=anchor,
+                timing=Timing.ARREARS if rng.random() < 0.2 else Timing.ADVANCE,
+                uplift_percent=Decimal("3.5")
+                if cadence is Cadence.YEARLY and rng.random() < 0.5
+                else None,
+                lines=(
+                    ScheduleLineData(
+                        name,
+                        qty,
+                        Decimal(rng.choice(prices)),
+                        VAT.get(client.currency, Decimal(0)),
+                        TaxCategory.STANDARD,
+                    ),
+                ),
+            )
+            schedules.append(create_schedule(ctx, data))
+    # A little real life: an upgrade, a pause, an agreement that ended.
+    if len(schedules) > 3:
+        s = schedules[0]
+        add_change(ctx, s.id, s.data.lines[0].id, today - timedelta(days=70), quantity=Decimal(2))
+        p = schedules[1]
+        pause_schedule(ctx, p.id, today - timedelta(days=200))
+        resume_schedule(ctx, p.id, today - timedelta(days=140))
+        set_status(ctx, schedules[2].id, "ended")
+    created = _replay_history(ctx, history_start, today)
+    return {"schedules": len(schedules), "invoices": created}
+
+
+def _replay_history(ctx: AppContext, start: date, today: date) -> int:
+    """Run the book month by month (approving what went to review) so numbers follow dates."""
+    created = 0
+    day = date(start.year, start.month, 1)
+    while day <= today:
+        for step in (day, min(day + timedelta(days=14), today)):
+            then = replace(ctx, clock=Clock(ctx.clock.tz_name, as_of=step), actor="demo")
+            result = run_bill_run(then, as_of=step)
+            created += result.created
+            review = [i for i in result.invoice_ids if i in result.review_reasons]
+            if review and step < today - timedelta(days=35):
+                invoicing.approve(then, review, note="demo history")
+        day += relativedelta(months=1)
+    created += run_bill_run(ctx, as_of=today).created
+    return created

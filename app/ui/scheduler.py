@@ -1,0 +1,104 @@
+"""The background scheduler: a main-thread QTimer that decides what is due and enqueues it.
+
+It only decides; the work (a bill run, later the mail sender) runs on the long
+worker thread with its own sessions.  It checks at start, every N minutes, and
+right after the computer wakes up (the wall clock jumps ahead of the timer).
+A database lock keeps it from running alongside a ``counterfoil bill-run``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.ui.handle import AppHandle
+
+TICK_MS = 60_000
+DISABLE_ENV = "COUNTERFOIL_DISABLE_SCHEDULER"
+
+
+class BackgroundScheduler(QObject):
+    started = Signal(str)
+    finished = Signal(str)
+    progress = Signal(int, int, str)
+
+    def __init__(self, handle: AppHandle, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.handle = handle
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._last_wall = time.time()
+        self._last_check = 0.0
+        self._busy = False
+        self.interval_minutes = 15
+        self.enabled = True
+
+    def start(self) -> None:
+        if os.environ.get(DISABLE_ENV):
+            return
+        self._timer.start()
+        self.check_now()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.time()
+        woke = now - self._last_wall > 3 * TICK_MS / 1000
+        self._last_wall = now
+        if woke or now - self._last_check >= self.interval_minutes * 60:
+            self.check_now()
+
+    def check_now(self) -> None:
+        """Read the settings, then run the bill run if anything is due (never two at once)."""
+        if self._busy:
+            return
+        self._busy = True
+        self._last_check = time.time()
+        from app.services.settings import load_settings
+
+        self.handle.call(load_settings, on_done=self._with_settings, on_error=self._failed)
+
+    def _with_settings(self, values: dict[str, Any]) -> None:
+        self.enabled = bool(values.get("scheduler.enabled", True))
+        self.interval_minutes = int(values.get("scheduler.interval_minutes", 15))
+        if not self.enabled:
+            self._busy = False
+            return
+        from app.services.bill_run import pending_items
+
+        self.handle.call(pending_items, on_done=self._maybe_run, on_error=self._failed)
+
+    def _maybe_run(self, items: list[Any]) -> None:
+        if not items:
+            self._busy = False
+            return
+        from app.services.bill_run import run_bill_run
+
+        self.started.emit(f"Bill run: {len(items)} invoice(s) due")
+        ctx = self.handle.ctx
+
+        def job(progress: Callable[[int, int, str], None], cancel: Any) -> Any:
+            return run_bill_run(ctx, progress=progress, cancel=cancel)
+
+        self.handle.long_ops.run_long(job, self.progress.emit, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self._busy = False
+        self.handle.bus.changed.emit("invoices")
+        text = (
+            f"Bill run: {result.created} invoice(s) created, {result.issued} issued, "
+            f"{result.review} waiting for review."
+        )
+        self.finished.emit(text)
+        self.handle.bus.status.emit(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.finished.emit(f"Bill run did not run: {exc}")
+        self.handle.bus.status.emit(f"Bill run did not run: {exc}")
