@@ -376,3 +376,52 @@ def cmd_void(args: argparse.Namespace, out: Output) -> int:
         d = void(app.ctx, _invoice_id(app, args.number), args.reason)
     out.result(detail_dict(d), f"{d.row.number} is void: {d.void_reason}")
     return 0
+
+
+def _sheet_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="CSV file with a header row")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows, list the rest"
+    )
+    p.add_argument(
+        "--month-first", action="store_true", help="dates like 03/25/2026 (default: day first)"
+    )
+    p.add_argument("--decimal-comma", action="store_true", help="amounts like 1.234,50")
+
+
+def _run_sheet_import(args: argparse.Namespace, out: Output, what: str) -> int:
+    from app.commands.session import read_input_file
+    from app.core.textfile import TextFileError
+    from app.services.clients import ImportRejected
+    from app.services.sheet_imports import import_invoices, import_schedules
+
+    fn = import_schedules if what == "schedules" else import_invoices
+    data = read_input_file(args.file)
+    with opened(args) as app:
+        try:
+            report = fn(
+                app.ctx,
+                data,
+                skip_invalid=args.skip_invalid,
+                day_first=not args.month_first,
+                decimal_mark="," if args.decimal_comma else None,
+            )
+        except ImportRejected as exc:
+            raise CommandError(f"{args.file}: {exc}", 2, details=exc.report.as_dict()) from exc
+        except TextFileError as exc:
+            raise CommandError(exc.with_filename(args.file).describe(), 2) from exc
+    human = f"Imported {report.imported} {what} from {args.file}."
+    for e in report.rejected:
+        human += f"\n  skipped {args.file}, {e}"
+    out.result(report.as_dict(), human)
+    return 1 if report.rejected else 0
+
+
+@noun("import", "schedules", "recurring agreements from a CSV file (one row per line)", _sheet_args)
+def import_schedules_cmd(args: argparse.Namespace, out: Output) -> int:
+    return _run_sheet_import(args, out, "schedules")
+
+
+@noun("import", "invoices", "open invoices from a spreadsheet or another tool", _sheet_args)
+def import_invoices_cmd(args: argparse.Namespace, out: Output) -> int:
+    return _run_sheet_import(args, out, "invoices")

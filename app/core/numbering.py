@@ -42,6 +42,31 @@ class NumberTemplate:
     def period_key(self, issue_date: date) -> str:
         return str(issue_date.year) if self.reset_yearly else ""
 
+    def parse(self, number: str) -> tuple[str, int] | None:
+        """(period key, sequence) of a number this template could have produced, else None."""
+        parts: list[str] = []
+        pos = 0
+        for m in _TOKEN.finditer(self.text):
+            parts.append(re.escape(self.text[pos : m.start()]))
+            token = m.group(1)
+            if token == "YYYY":
+                parts.append(r"(?P<year>\d{4})")
+            elif token == "YY":
+                parts.append(r"(?P<yy>\d{2})")
+            elif token == "MM":
+                parts.append(r"\d{2}")
+            else:
+                parts.append(r"(?P<seq>\d+)")
+            pos = m.end()
+        parts.append(re.escape(self.text[pos:]))
+        found = re.fullmatch("".join(parts), number.strip())
+        if not found:
+            return None
+        year = found.groupdict().get("year") or (
+            f"20{found.group('yy')}" if found.groupdict().get("yy") else ""
+        )
+        return (year if self.reset_yearly else "", int(found.group("seq")))
+
     def format(self, issue_date: date, sequence: int) -> str:
         def repl(m: re.Match[str]) -> str:
             token = m.group(1)

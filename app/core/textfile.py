@@ -91,3 +91,49 @@ def _count_outside_quotes(line: str, delim: str) -> int:
         elif ch == delim and not inside:
             n += 1
     return n
+
+
+def read_csv_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
+    """Header and (line number, cells) rows of a delimited text file; blank rows skipped."""
+    import csv
+    import io
+
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise TextFileError("the file is empty", line=1) from None
+    except csv.Error as exc:
+        raise TextFileError(f"not a readable CSV file ({exc})", line=1) from None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append((reader.line_num, [c.strip() for c in record]))
+    except csv.Error as exc:
+        raise TextFileError(f"malformed CSV ({exc})", line=reader.line_num) from None
+    return header, rows, encoding, delimiter
+
+
+def parse_user_date(text: str, *, day_first: bool = True):  # type: ignore[no-untyped-def]
+    """ISO dates, or D.M.Y / D/M/Y (M/D/Y when ``day_first`` is False); ValueError otherwise."""
+    import re
+    from datetime import date
+
+    cleaned = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", cleaned)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})", cleaned)
+    if not m:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+    a, b, year = int(m[1]), int(m[2]), int(m[3])
+    if year < 100:
+        year += 2000
+    day, month = (a, b) if day_first else (b, a)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
