@@ -1,0 +1,128 @@
+"""``pay``, ``list payments``, ``undo-allocation``: recording money by hand."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from app.commands.output import CommandError, Output, table
+from app.commands.registry import noun
+from app.commands.session import opened
+from app.core.money import Money
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "pay", help="record a payment for an invoice (the rest becomes client credit)"
+    )
+    p.add_argument("number", help="invoice number")
+    p.add_argument("amount", help="amount received, e.g. 123.45")
+    p.add_argument("--date", type=date.fromisoformat, help="date received (default: today)")
+    p.add_argument("--method", default="bank transfer")
+    p.add_argument("--reference", default="")
+    p.set_defaults(handler=cmd_pay)
+
+    p = sub.add_parser(
+        "undo-allocation", help="undo one allocation (the invoice reopens at its former balance)"
+    )
+    p.add_argument("allocation_id", type=int)
+    p.add_argument("--reason", default="")
+    p.set_defaults(handler=cmd_undo)
+
+
+def cmd_pay(args: argparse.Namespace, out: Output) -> int:
+    from app.services.invoicing import find_id, get_detail
+    from app.services.payments import record_payment
+
+    try:
+        amount = Decimal(args.amount.replace(",", "."))
+    except InvalidOperation:
+        raise CommandError(f"{args.amount!r} is not an amount", 2) from None
+    with opened(args) as app:
+        detail = get_detail(app.ctx, find_id(app.ctx, args.number))
+        balance = Money.from_minor(detail.row.balance_minor, detail.row.currency)
+        share = min(Money.of(amount, detail.row.currency), balance)
+        allocations = [(detail.row.id, share.amount)] if not share.is_zero else []
+        result = record_payment(
+            app.ctx,
+            detail.row.client_id,
+            amount,
+            args.date or app.ctx.clock.today(),
+            method=args.method,
+            reference=args.reference or args.number,
+            allocations=allocations,
+        )
+    human = f"Payment of {Money.from_minor(result.amount_minor, result.currency)} recorded"
+    human += "".join(
+        f"\n  {n}: {Money.from_minor(a, result.currency).plain()}" for n, a in result.allocations
+    )
+    if result.credit_minor:
+        human += (
+            f"\n  client credit: {Money.from_minor(result.credit_minor, result.currency).plain()}"
+        )
+    out.result(result.as_dict(), human)
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace, out: Output) -> int:
+    from app.services.payments import undo_allocation
+
+    with opened(args) as app:
+        undo_allocation(app.ctx, args.allocation_id, args.reason)
+    out.result({"undone": args.allocation_id}, f"Allocation {args.allocation_id} undone.")
+    return 0
+
+
+@noun(
+    "list",
+    "payments",
+    "payments, credits and refunds",
+    lambda p: (
+        p.add_argument("--client", type=int),
+        p.add_argument("--search", default=""),
+        p.add_argument("--kind", default=""),
+    ),
+)
+def list_payments_cmd(args: argparse.Namespace, out: Output) -> int:
+    from app.services.payments import PaymentQuery, list_payments
+
+    with opened(args) as app:
+        rows = list_payments(app.ctx, PaymentQuery(args.search, args.client, args.kind))
+    data = [
+        {
+            "id": r.id,
+            "client_id": r.client_id,
+            "client": r.client_name,
+            "kind": r.kind,
+            "date": r.date,
+            "amount": Money.from_minor(r.amount_minor, r.currency).plain(),
+            "currency": r.currency,
+            "method": r.method,
+            "reference": r.reference,
+            "unallocated": Money.from_minor(r.unallocated_minor, r.currency).plain(),
+            "reversed": r.reversed,
+        }
+        for r in rows
+    ]
+    out.result(
+        data,
+        table(
+            [
+                [
+                    str(d["id"]),
+                    str(d["date"]),
+                    d["client"],
+                    d["kind"],
+                    d["amount"],
+                    d["currency"],
+                    d["unallocated"],
+                    d["reference"],
+                ]
+                for d in data
+            ],
+            ["ID", "Date", "Client", "Kind", "Amount", "Cur", "Credit", "Reference"],
+            {0, 4, 6},
+        ),
+    )
+    return 0
