@@ -126,3 +126,131 @@ def list_payments_cmd(args: argparse.Namespace, out: Output) -> int:
         ),
     )
     return 0
+
+
+def _bank_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="CSV, OFX/QFX, QIF, camt.053/054 or MT940 file")
+    p.add_argument(
+        "--account", help="bank account name (default: from the file's IBAN, else 'Main account')"
+    )
+    p.add_argument(
+        "--profile", help="saved reading profile to use (JSON file), instead of detection"
+    )
+    p.add_argument(
+        "--accept-problems",
+        action="store_true",
+        help="import the readable lines even if some lines cannot be read",
+    )
+    p.add_argument("--save-profile", action="store_true", help="remember how this layout was read")
+
+
+@noun("import", "bank", "a bank statement (duplicates of earlier imports are skipped)", _bank_args)
+def import_bank(args: argparse.Namespace, out: Output) -> int:
+    import json as _json
+    from pathlib import Path
+
+    from app.core.bankfile import CsvProfile, StatementError
+    from app.services.bank_import import UnreadableLines, import_statement
+
+    profile = None
+    if args.profile:
+        try:
+            profile = CsvProfile.from_dict(
+                _json.loads(Path(args.profile).read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"{args.profile}: not a readable profile ({exc})", 2) from exc
+    with opened(args) as app:
+        try:
+            result = import_statement(
+                app.ctx,
+                Path(args.file),
+                account=args.account,
+                profile=profile,
+                accept_problems=args.accept_problems,
+                save_profile=args.save_profile,
+            )
+        except UnreadableLines as exc:
+            raise CommandError(
+                str(exc), 2, details=[{"line": p.line_no, "reason": p.reason} for p in exc.problems]
+            ) from exc
+        except StatementError as exc:
+            raise CommandError(str(exc), 2) from exc
+    human = (
+        f"{args.file}: {result.imported} line(s) imported into {result.account}, "
+        f"{result.duplicates} duplicate(s) skipped ({result.format}, {result.encoding})."
+    )
+    if result.pending_skipped:
+        human += f"\n  {result.pending_skipped} pending line(s) left for a later statement."
+    for p in result.problems:
+        human += f"\n  skipped {args.file}, line {p.line_no}: {p.reason}"
+    out.result(result.as_dict(), human)
+    return 1 if result.problems else 0
+
+
+def cmd_reconcile(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import reconcile
+
+    with opened(args, actor="cli:reconcile") as app:
+        result = reconcile(app.ctx)
+    out.result(
+        result.as_dict(),
+        f"{result.lines} line(s): {result.auto_applied} applied automatically, "
+        f"{result.suggested} suggested, {result.unmatched} unmatched, "
+        f"{result.outgoing} outgoing.",
+    )
+    return 0
+
+
+@noun(
+    "list",
+    "bank-lines",
+    "imported bank statement lines",
+    lambda p: (
+        p.add_argument("--status", action="append", default=[]),
+        p.add_argument("--search", default=""),
+    ),
+)
+def list_bank_lines(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import BankLineQuery, bank_line_ids, bank_line_rows
+
+    with opened(args) as app:
+        ids = bank_line_ids(app.ctx, BankLineQuery(tuple(args.status), args.search))
+        rows = [
+            r for i in range(0, len(ids), 900) for r in bank_line_rows(app.ctx, ids[i : i + 900])
+        ]
+    data = [
+        {
+            "id": r.id,
+            "date": r.booking_date,
+            "amount": Money.from_minor(r.amount_minor, r.currency).plain(),
+            "currency": r.currency,
+            "counterparty": r.counterparty,
+            "description": r.description,
+            "status": r.status,
+            "match": r.match_kind,
+            "score": r.match_score,
+            "explanation": r.explanation,
+        }
+        for r in rows
+    ]
+    out.result(
+        data,
+        table(
+            [
+                [
+                    str(d["id"]),
+                    str(d["date"]),
+                    d["amount"],
+                    d["currency"],
+                    d["counterparty"][:30],
+                    d["description"][:40],
+                    d["status"],
+                ]
+                for d in data
+            ],
+            ["ID", "Date", "Amount", "Cur", "Counterparty", "Description", "Status"],
+            {0, 2},
+        ),
+    )
+    return 0

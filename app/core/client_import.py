@@ -100,6 +100,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "time_zone": ("time zone", "timezone", "tz"),
     "language": ("language", "lang", "sprache"),
     "notes": ("notes", "note", "comment", "comments", "remarks"),
+    "iban": ("iban", "bank account", "account iban", "kontonummer", "rekeningnummer"),
     "contact_name": ("contact", "contact name", "contact person", "ansprechpartner"),
 }
 

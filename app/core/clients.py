@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from app.core.currency import KNOWN_CURRENCIES
+from app.core.iban import looks_like_iban, normalise_iban
 
 TERMS_KINDS = ("net", "eom", "receipt")
 # Deliberately simple: one @, a dot in the domain, no spaces.  Full RFC 5322
@@ -47,6 +48,7 @@ class ClientData:
     notes: str = ""
     is_business: bool = True
     no_auto_reminders: bool = False
+    iban: str = ""  # the account the client pays from, if known (helps bank matching)
     contacts: tuple[ContactData, ...] = ()
 
     def cleaned(self) -> ClientData:
@@ -68,11 +70,13 @@ class ClientData:
             time_zone=self.time_zone.strip(),
             language=self.language.strip(),
             notes=self.notes.strip(),
+            iban=normalise_iban(self.iban),
         )
 
 
 def client_field_names() -> list[str]:
-    return [f.name for f in fields(ClientData) if f.name != "contacts"]
+    """The fields stored on the client row (contacts and IBAN live in their own tables)."""
+    return [f.name for f in fields(ClientData) if f.name not in ("contacts", "iban")]
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,15 @@ def validate_client(data: ClientData, *, require_tax_id: bool = False) -> list[F
     if data.time_zone and data.time_zone not in _zones():
         errors.append(
             FieldError("time_zone", f"'{data.time_zone}' is not a time zone (like Europe/Berlin).")
+        )
+    # Only the shape is checked: the IBAN serves to recognise payments, and bank
+    # files are matched against it as written.
+    if data.iban and not looks_like_iban(data.iban):
+        errors.append(
+            FieldError(
+                "iban",
+                f"'{data.iban}' does not look like an IBAN (e.g. DE89 3704 0044 0532 0130 00).",
+            )
         )
     if require_tax_id and data.is_business and not data.tax_id:
         errors.append(FieldError("tax_id", "A tax id is required for business clients."))

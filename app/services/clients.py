@@ -28,6 +28,21 @@ SORT_COLUMNS = {
 }
 
 
+def _sync_iban(session: Session, ctx: AppContext, row: m.Client, iban: str) -> None:
+    """Keep the client's stated IBAN as a payer alias (learnt aliases are left alone)."""
+    if not iban:
+        return
+    exists = session.execute(
+        select(m.ClientAlias.id).where(
+            m.ClientAlias.client_id == row.id, m.ClientAlias.iban == iban
+        )
+    ).first()
+    if not exists:
+        session.add(
+            m.ClientAlias(client_id=row.id, name="", iban=iban, created_at=ctx.clock.now_utc())
+        )
+
+
 def _snapshot(row: m.Client) -> dict[str, Any]:
     return {name: getattr(row, name) for name in core.client_field_names()}
 
@@ -60,14 +75,14 @@ def _validated(session: Session, data: core.ClientData) -> core.ClientData:
 
 def to_client(session: Session, row: m.Client) -> core.Client:
     count = session.scalar(select(func.count()).where(m.Invoice.client_id == row.id)) or 0
-    aliases = tuple(
-        a.name or a.iban
-        for a in session.execute(
-            select(m.ClientAlias).where(m.ClientAlias.client_id == row.id)
-        ).scalars()
+    alias_rows = list(
+        session.execute(select(m.ClientAlias).where(m.ClientAlias.client_id == row.id)).scalars()
     )
+    aliases = tuple(a.name or a.iban for a in alias_rows)
+    stated_iban = next((a.iban for a in alias_rows if a.iban and not a.name), "")
     data = core.ClientData(
         **{name: getattr(row, name) for name in core.client_field_names()},
+        iban=stated_iban,
         contacts=tuple(
             core.ContactData(c.name, c.email, c.phone, c.role, c.is_billing) for c in row.contacts
         ),
@@ -96,7 +111,15 @@ def insert_client(session: Session, ctx: AppContext, data: core.ClientData) -> m
     _apply(row, data)
     session.add(row)
     session.flush()
-    record(session, ctx.audit, "client.create", "client", row.id, after=_snapshot(row))
+    _sync_iban(session, ctx, row, data.iban)
+    record(
+        session,
+        ctx.audit,
+        "client.create",
+        "client",
+        row.id,
+        after=_snapshot(row) | {"iban": data.iban},
+    )
     return row
 
 
@@ -123,6 +146,7 @@ def update_client(ctx: AppContext, client_id: int, data: core.ClientData) -> cor
             )
         before = _snapshot(row)
         _apply(row, cleaned)
+        _sync_iban(uow.session, ctx, row, cleaned.iban)
         row.updated_at = ctx.clock.now_utc()
         after = _snapshot(row)
         changed = {k: v for k, v in after.items() if before.get(k) != v}

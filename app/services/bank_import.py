@@ -1,0 +1,334 @@
+"""Importing bank statements: whole file or nothing, duplicates skipped, raw text kept.
+
+The file's size is checked on disk before it is read (a mistaken multi-GB
+file is refused without loading it).  A CSV layout saved as a profile is
+recognised by its header next time.  Lines are written with bulk inserts in
+one transaction; the import itself is one audit event with the file's SHA-256
+and the counts, so a 100,000-line statement stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.core.bankfile import (
+    CsvProfile,
+    LineProblem,
+    Statement,
+    StatementError,
+    check_size,
+    detect_csv_profile,
+    line_keys,
+    parse_statement,
+)
+from app.core.bankfile.model import Detection
+from app.core.currency import UnknownCurrencyError, normalise_currency
+from app.core.money import Money
+from app.db import models as m
+from app.services import settings as settings_service
+from app.services.audit import record
+from app.services.context import AppContext
+from app.services.errors import ValidationError
+
+DEFAULT_ACCOUNT = "Main account"
+
+
+@dataclass
+class BankImportResult:
+    import_id: int = 0
+    account: str = ""
+    format: str = ""
+    encoding: str = ""
+    lines_in_file: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    pending_skipped: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+    profile_used: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "account": self.account,
+            "format": self.format,
+            "encoding": self.encoding,
+            "lines_in_file": self.lines_in_file,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "pending_skipped": self.pending_skipped,
+            "problems": [{"line": p.line_no, "reason": p.reason} for p in self.problems],
+            "profile": self.profile_used,
+        }
+
+
+class UnreadableLines(ValidationError):
+    """Some lines could not be read; nothing was imported until the user decides."""
+
+    def __init__(self, filename: str, problems: list[LineProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(f"line {p.line_no}: {p.reason}" for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(
+            f"{filename}: {len(problems)} line(s) cannot be read, nothing imported: {shown}{more}. "
+            "Import the readable lines anyway, or fix the file."
+        )
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, after refusing it by size without reading it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise StatementError(str(path), None, "no such file") from None
+    check_size(size, str(path))
+    return path.read_bytes()
+
+
+@dataclass
+class ImportPreview:
+    statement: Statement
+    profile: CsvProfile | None
+    detection: Detection
+    saved_profile: bool
+    duplicates: int
+    account: str
+
+
+def _saved_profile(s: Session, data: bytes, filename: str) -> tuple[CsvProfile | None, bool]:
+    try:
+        guessed, _detection = detect_csv_profile(data, filename)
+    except StatementError:
+        return None, False
+    row = s.execute(
+        select(m.BankProfile)
+        .where(m.BankProfile.header_signature == guessed.signature)
+        .order_by(m.BankProfile.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return None, False
+    return CsvProfile.from_dict(json.loads(row.profile_json)), True
+
+
+def _is_delimited(data: bytes, filename: str) -> bool:
+    from app.core.bankfile import FileFormat, sniff_format
+
+    try:
+        # The format markers are ASCII, so a latin-1 view of the head is enough to sniff.
+        return sniff_format(data[:8192].decode("latin-1"), filename) is FileFormat.CSV
+    except (StatementError, ValueError):
+        return False
+
+
+def preview(
+    ctx: AppContext, path: Path, profile: CsvProfile | None = None, account: str | None = None
+) -> ImportPreview:
+    """Read the file as it would be imported, without writing (for the wizard's preview)."""
+    data = read_file(path)
+    with ctx.uow.read() as uow:
+        s = uow.session
+        saved = False
+        if profile is None and _is_delimited(data, path.name):
+            profile, saved = _saved_profile(s, data, path.name)
+        statement = parse_statement(data, path.name, profile)
+        if profile is None and _is_delimited(data, path.name):
+            profile, _ = detect_csv_profile(data, path.name)
+        acct = _account_name(s, statement, account)
+        duplicates = _count_existing(s, acct, statement)
+    return ImportPreview(statement, profile, statement.detection, saved, duplicates, acct)
+
+
+def _account_name(s: Session, statement: Statement, requested: str | None) -> str:
+    if requested:
+        return requested
+    iban = (statement.account_iban or "").replace(" ", "").upper()
+    if iban:
+        found = s.execute(
+            select(m.BankAccount.name).where(m.BankAccount.iban == iban)
+        ).scalar_one_or_none()
+        if found:
+            return found
+    return DEFAULT_ACCOUNT
+
+
+def _account(s: Session, ctx: AppContext, name: str, statement: Statement) -> m.BankAccount:
+    row = s.execute(select(m.BankAccount).where(m.BankAccount.name == name)).scalar_one_or_none()
+    if row is None:
+        row = m.BankAccount(
+            name=name,
+            iban=(statement.account_iban or "").replace(" ", "").upper(),
+            currency=_currency(statement.currency, ""),
+            created_at=ctx.clock.now_utc(),
+        )
+        s.add(row)
+        s.flush()
+        record(s, ctx.audit, "bank_account.create", "bank_account", row.id, after={"name": name})
+    return row
+
+
+def _existing(s: Session, account_id: int, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 900):
+        part = keys[start : start + 900]
+        found.update(
+            s.execute(
+                select(m.BankLine.fingerprint).where(
+                    m.BankLine.account_id == account_id, m.BankLine.fingerprint.in_(part)
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _count_existing(s: Session, account_name: str, statement: Statement) -> int:
+    acct = s.execute(
+        select(m.BankAccount.id).where(m.BankAccount.name == account_name)
+    ).scalar_one_or_none()
+    if acct is None:
+        return 0
+    booked = statement.booked
+    return len(_existing(s, acct, line_keys(booked, account_name)))
+
+
+def import_statement(
+    ctx: AppContext,
+    path: Path,
+    *,
+    account: str | None = None,
+    profile: CsvProfile | None = None,
+    save_profile: bool = False,
+    accept_problems: bool = False,
+    progress: Any = None,
+    cancel: Any = None,
+) -> BankImportResult:
+    """Import one statement file; raises UnreadableLines / StatementError without changing anything."""
+    data = read_file(path)
+    with ctx.uow() as uow:
+        s = uow.session
+        saved = False
+        if profile is None and _is_delimited(data, path.name):
+            profile, saved = _saved_profile(s, data, path.name)
+        statement = parse_statement(data, path.name, profile, progress, cancel)
+        if statement.problems and not accept_problems:
+            raise UnreadableLines(path.name, statement.problems)
+        if not statement.lines:
+            raise StatementError(path.name, None, "the file holds no transactions")
+        name = _account_name(s, statement, account)
+        acct = _account(s, ctx, name, statement)
+        company_currency = settings_service.get(s, "company.currency")
+        booked = statement.booked
+        keys = line_keys(booked, name)
+        existing = _existing(s, acct.id, keys)
+        result = BankImportResult(
+            account=name,
+            format=statement.format,
+            encoding=statement.encoding,
+            lines_in_file=len(statement.lines),
+            pending_skipped=len(statement.pending),
+            problems=list(statement.problems),
+            profile_used="saved" if saved else ("given" if profile else "detected"),
+        )
+        sha = hashlib.sha256(data).hexdigest()
+        imp = m.BankImport(
+            account_id=acct.id,
+            filename=path.name,
+            sha256=sha,
+            format=statement.format,
+            encoding=statement.encoding,
+            line_count=len(statement.lines),
+            rejected_count=len(statement.problems),
+            imported_at=ctx.clock.now_utc(),
+        )
+        s.add(imp)
+        s.flush()
+        rows = []
+        seen_now: set[str] = set()
+        for line, key in zip(booked, keys, strict=True):
+            if key in existing or key in seen_now:
+                result.duplicates += 1
+                continue
+            seen_now.add(key)
+            currency = _currency(
+                line.currency or statement.currency, acct.currency or company_currency
+            )
+            rows.append(_line_row(acct.id, imp.id, line, key, currency))
+        if rows:
+            s.execute(insert(m.BankLine), rows)
+        imp.imported_count = result.imported = len(rows)
+        imp.duplicate_count = result.duplicates
+        result.import_id = imp.id
+        if save_profile and profile is not None:
+            s.add(
+                m.BankProfile(
+                    name=f"{name} ({path.name})",
+                    account_id=acct.id,
+                    header_signature=profile.signature,
+                    profile_json=json.dumps(profile.to_dict()),
+                    created_at=ctx.clock.now_utc(),
+                )
+            )
+        record(
+            s,
+            ctx.audit,
+            "bank.import",
+            "bank_import",
+            imp.id,
+            after={
+                "file": path.name,
+                "sha256": sha,
+                "account": name,
+                "format": statement.format,
+                "imported": result.imported,
+                "duplicates": result.duplicates,
+                "problems_skipped": len(statement.problems),
+                "pending_skipped": result.pending_skipped,
+            },
+        )
+        uow.commit()
+    return result
+
+
+def _currency(stated: str | None, fallback: str) -> str:
+    """The line's currency; an unknown or anonymised code ("XXX") falls back to the account's."""
+    try:
+        return normalise_currency(stated or "")
+    except UnknownCurrencyError:
+        return fallback
+
+
+def _line_row(
+    account_id: int, import_id: int, line: Any, key: str, currency: str
+) -> dict[str, Any]:
+    amount = Money.of(line.amount, currency).minor
+    balance = None
+    if line.balance_after is not None:
+        try:
+            balance = Money.of(line.balance_after, currency).minor
+        except ValueError:
+            balance = None
+    return {
+        "account_id": account_id,
+        "import_id": import_id,
+        "line_no": line.line_no,
+        "booking_date": line.booking_date,
+        "value_date": line.value_date,
+        "amount_minor": amount,
+        "currency": currency,
+        "description": line.description,
+        "counterparty": line.counterparty[:200],
+        "counterparty_iban": line.counterparty_iban[:40],
+        "reference": line.reference[:60],
+        "bank_txn_id": (line.bank_transaction_id or "")[:100],
+        "balance_minor": balance,
+        "pending": False,
+        "fingerprint": key,
+        "status": "unmatched",
+        "raw": line.raw,
+    }
