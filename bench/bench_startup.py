@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Cold start, whole process: bare PySide6 window vs Counterfoil, in the same run.
 
     python bench/bench_startup.py [--runs 7] [--clients 10000]
