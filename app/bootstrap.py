@@ -56,7 +56,9 @@ def open_app(
     from app.db.uow import UnitOfWorkFactory
     from app.services import settings as settings_service
     from app.services.context import AppContext, DataHome
+    from app.services.wiring import install_hooks
 
+    install_hooks()
     home = DataHome(resolve_home_path(data_dir)).ensure()
     url = db_url or os.environ.get(DB_URL_ENV) or sqlite_url(home.database)
     if migrate:

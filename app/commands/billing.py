@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-issue", action="store_true")
     p.set_defaults(handler=cmd_approve)
 
+    p = sub.add_parser("pdf", help="write an invoice's PDF (the archived one for issued invoices)")
+    p.add_argument("number", help="invoice number, or #ID for a draft preview")
+    p.add_argument("--out", help="file to write (default: NUMBER.pdf in the current folder)")
+    p.set_defaults(handler=cmd_pdf)
+
     p = sub.add_parser("void", help="void an issued, unpaid invoice (keeps its number)")
     p.add_argument("number")
     p.add_argument("--reason", required=True)
@@ -94,12 +99,15 @@ def cmd_bill_run(args: argparse.Namespace, out: Output) -> int:
         result = run_bill_run(
             app.ctx, progress=progress, auto_issue=False if args.no_issue else None
         )
+        from app.services.pdf_archive import render_pending
+
+        rendered = render_pending(app.ctx, progress=progress)
         if not args.json:
             sys.stderr.write("\n")
     out.result(
-        result.as_dict(),
+        result.as_dict() | {"pdfs": rendered.as_dict()},
         f"Bill run as of {result.as_of}: {result.created} invoice(s) created, {result.issued} issued, "
-        f"{result.review} waiting for review.",
+        f"{result.review} waiting for review; {rendered.rendered} PDF(s) archived.",
     )
     return 0
 
@@ -425,3 +433,28 @@ def import_schedules_cmd(args: argparse.Namespace, out: Output) -> int:
 @noun("import", "invoices", "open invoices from a spreadsheet or another tool", _sheet_args)
 def import_invoices_cmd(args: argparse.Namespace, out: Output) -> int:
     return _run_sheet_import(args, out, "invoices")
+
+
+def cmd_pdf(args: argparse.Namespace, out: Output) -> int:
+    import hashlib
+    from pathlib import Path
+
+    from app.services.pdf_archive import pdf_path, preview_bytes
+
+    with opened(args) as app:
+        invoice_id = _invoice_id(app, args.number)
+        if args.number.startswith("#"):
+            data = preview_bytes(app.ctx, invoice_id)
+        else:
+            data = pdf_path(app.ctx, invoice_id).read_bytes()
+    target = Path(args.out or f"{args.number.lstrip('#').replace('/', '_')}.pdf")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror}", 2) from exc
+    sha = hashlib.sha256(data).hexdigest()
+    out.result(
+        {"number": args.number, "file": str(target), "bytes": len(data), "sha256": sha},
+        f"Wrote {target} ({len(data):,} bytes).",
+    )
+    return 0

@@ -103,6 +103,24 @@ _SPECS: list[SettingSpec] = [
     ),
     SettingSpec("bank.fee_writeoff", bool, True, "Close short payments with a bank-charges line"),
     SettingSpec("bank.auto_apply", bool, True, "Apply sure matches automatically"),
+    SettingSpec(
+        "branding.template", str, "classic", "Invoice layout", choices=("classic", "modern")
+    ),
+    SettingSpec(
+        "branding.accent",
+        str,
+        "#1F4E79",
+        "Accent colour",
+        validate=lambda v: (
+            None
+            if len(v) == 7
+            and v.startswith("#")
+            and all(c in "0123456789abcdefABCDEF" for c in v[1:])
+            else "must be a colour like #1F4E79"
+        ),
+    ),
+    SettingSpec("branding.paper", str, "A4", "Paper size", choices=("A4", "Letter")),
+    SettingSpec("branding.footer", str, "", "Footer text on every page"),
     SettingSpec("backup.keep_days", int, 14, "Keep backups (days)", validate=_positive),
     SettingSpec("ui.onboarded", bool, False, "First-run setup done"),
 ]
