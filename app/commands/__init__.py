@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.commands import billing, clients, maintenance, payments, registry
+from app.commands import billing, clients, mail, maintenance, payments, registry, reports
 
 # Modules that only add nouns to shared verbs must be imported before
 # ``registry`` builds the parsers, so ``registry`` comes last.
-COMMAND_MODULES = [clients, billing, payments, maintenance, registry]
+COMMAND_MODULES = [clients, billing, payments, mail, reports, maintenance, registry]
