@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reference", default="")
     p.set_defaults(handler=cmd_pay)
 
+    p = sub.add_parser("reconcile", help="match bank lines to open invoices; apply the sure ones")
+    p.set_defaults(handler=cmd_reconcile)
+
     p = sub.add_parser(
         "undo-allocation", help="undo one allocation (the invoice reopens at its former balance)"
     )
