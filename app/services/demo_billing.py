@@ -83,7 +83,13 @@ def load_demo_billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
         resume_schedule(ctx, p.id, today - timedelta(days=140))
         set_status(ctx, schedules[2].id, "ended")
     created = _replay_history(ctx, history_start, today)
-    return {"schedules": len(schedules), "invoices": created}
+    paid, bank_lines = _demo_payments(ctx, rng, today)
+    return {
+        "schedules": len(schedules),
+        "invoices": created,
+        "payments": paid,
+        "bank_lines": bank_lines,
+    }
 
 
 def _replay_history(ctx: AppContext, start: date, today: date) -> int:
@@ -101,3 +107,95 @@ def _replay_history(ctx: AppContext, start: date, today: date) -> int:
         day += relativedelta(months=1)
     created += run_bill_run(ctx, as_of=today).created
     return created
+
+
+def _demo_payments(ctx: AppContext, rng: random.Random, today: date) -> tuple[int, int]:
+    """Most clients pay on time, some late, a few in part; the last three weeks arrive as a
+    bank statement that is imported and reconciled, so the Bank page has real work."""
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from app.core.money import Money
+    from app.services.bank_import import import_statement
+    from app.services.payments import record_payment
+    from app.services.reconcile import reconcile
+
+    with ctx.uow.read() as uow:
+        invoices = uow.session.execute(
+            select(
+                m.Invoice.id,
+                m.Invoice.number,
+                m.Invoice.client_id,
+                m.Invoice.due_date,
+                m.Invoice.balance_minor,
+                m.Invoice.currency,
+                m.Client.name,
+            )
+            .join(m.Client, m.Client.id == m.Invoice.client_id)
+            .where(m.Invoice.kind == "invoice", m.Invoice.status.in_(("issued", "sent")))
+            .order_by(m.Invoice.issue_date, m.Invoice.id)
+        ).all()
+    habits: dict[int, tuple[int, int]] = {}
+    paid = 0
+    statement: list[list[str]] = []
+    cutoff = today - timedelta(days=21)
+    for inv in invoices:
+        low, high = habits.setdefault(
+            inv.client_id, rng.choice([(-5, 3)] * 6 + [(5, 25)] * 3 + [(30, 75)])
+        )
+        pay_on = inv.due_date + timedelta(days=rng.randint(low, high))
+        if pay_on > today or rng.random() < 0.03:
+            continue  # not paid yet (or never: the overdue tail)
+        amount = Money.from_minor(inv.balance_minor, inv.currency)
+        if rng.random() < 0.04:
+            amount = Money.from_minor(inv.balance_minor // 2, inv.currency)  # a partial payment
+        if pay_on <= cutoff:
+            record_payment(
+                replace(ctx, actor="demo"),
+                inv.client_id,
+                amount.amount,
+                pay_on,
+                reference=inv.number,
+                source="demo",
+            )
+            paid += 1
+        elif inv.currency == "EUR":
+            memo = rng.choice(
+                [
+                    f"Invoice {inv.number}",
+                    f"{inv.number} thank you",
+                    f"Payment {inv.number[-5:]}",
+                    f"INV {inv.number[4:]}",
+                    f"{inv.name} {inv.number}",
+                ]
+            )
+            payer = inv.name.upper()
+            if rng.random() < 0.15:  # paid by a parent company, without a reference
+                payer, memo = f"{inv.name.split()[0].upper()} HOLDINGS", "Transfer"
+            statement.append(
+                [pay_on.strftime("%d.%m.%Y"), payer, memo, f"{amount.amount:.2f}".replace(".", ",")]
+            )
+    for day_back, payee, memo, amount in (
+        (3, "DUBLIN OFFICE RENT LTD", "Rent December", "-1850,00"),
+        (6, "CLOUDHOST EU", "Hosting Nov", "-129,00"),
+        (9, "REVENUE COMMISSIONERS", "VAT return", "-4210,55"),
+        (12, "BANK CHARGES", "Account fees", "-12,50"),
+        (15, "UNKNOWN SENDER GMBH", "Ref 88213", "640,00"),
+    ):
+        statement.append(
+            [(today - timedelta(days=day_back)).strftime("%d.%m.%Y"), payee, memo, amount]
+        )
+    if not statement:
+        return paid, 0
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["Buchungstag", "Auftraggeber/Empfänger", "Verwendungszweck", "Betrag"])
+    writer.writerows(sorted(statement, key=lambda r: (r[0][6:], r[0][3:5], r[0][:2])))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo-statement.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        result = import_statement(replace(ctx, actor="demo"), path, account="Main account")
+    reconcile(replace(ctx, actor="demo"))
+    return paid, result.imported
