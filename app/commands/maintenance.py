@@ -18,6 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("verify", help="check database integrity, audit chain and stored PDFs")
     p.set_defaults(handler=cmd_verify)
 
+    p = sub.add_parser("backup", help="write a consistent backup (database and PDFs) to a zip file")
+    p.add_argument(
+        "dest", nargs="?", help="folder for the backup (default: the data folder's backups/)"
+    )
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="check a backup, then replace the current data with it")
+    p.add_argument("src", help="a counterfoil-backup-*.zip file")
+    p.set_defaults(handler=cmd_restore)
+
     p = sub.add_parser("settings", help="read or change business settings")
     ss = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     g = ss.add_parser("get", help="show one setting, or all")
@@ -111,4 +121,40 @@ def cmd_settings_set_secret(args: argparse.Namespace, out: Output) -> int:
     except SecretStoreError as exc:
         raise CommandError(str(exc), 2) from exc
     out.result({"key": args.key, "stored": True}, f"{args.key} stored in the system keyring.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: Output) -> int:
+    from pathlib import Path
+
+    from app.bootstrap import resolve_home_path
+    from app.services.backup import BackupError, create_backup
+
+    home = resolve_home_path(args.data_dir)
+    try:
+        path = create_backup(home, Path(args.dest).resolve() if args.dest else None)
+    except (BackupError, OSError) as exc:
+        raise CommandError(f"backup failed: {exc}", 2) from exc
+    out.result({"backup": str(path), "bytes": path.stat().st_size}, f"Backup written to {path}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, out: Output) -> int:
+    from pathlib import Path
+
+    from app.bootstrap import resolve_home_path
+    from app.services.backup import BackupError, restore_backup
+
+    home = resolve_home_path(args.data_dir)
+    src = Path(args.src)
+    if not src.is_file():
+        raise CommandError(f"{src}: no such file", 2)
+    try:
+        aside = restore_backup(home, src)
+    except BackupError as exc:
+        raise CommandError(str(exc), 3) from exc
+    out.result(
+        {"restored": str(src), "previous_data": str(aside)},
+        f"Restored {src.name}. The data it replaced is kept in {aside}.",
+    )
     return 0

@@ -8,9 +8,11 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QLockFile, QObject, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.handle import AppHandle, ChangeBus
@@ -106,12 +108,39 @@ class Launcher(QObject):
             self.window.handle.app.close()
 
 
+def _single_instance(home: Path) -> QLockFile | None:
+    """Hold the data folder's lock, or say who holds it (None means refused)."""
+    home.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(home / "counterfoil.lock"))
+    lock.setStaleLockTime(0)  # a lock left by a crashed process is detected by its dead PID
+    if lock.tryLock(200):
+        return lock
+    info = lock.getLockInfo()  # (pid, hostname, application name)
+    pid, host = (info[0], info[1]) if len(info) >= 3 else ("?", "")
+    QMessageBox.critical(
+        None,
+        "Counterfoil is already open",
+        f"Counterfoil is already running on this data folder\n{home}\n"
+        f"(process {pid} on {host or 'this computer'}).\n\n"
+        "Switch to that window, or close it first. Two windows on the same data are not allowed, "
+        "so that nothing is billed or sent twice.",
+    )
+    return None
+
+
 def launch_gui(argv: Sequence[str]) -> int:
     started = time.perf_counter()
     args = parse_gui_args(argv)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setOrganizationName("Counterfoil")
     qapp.setApplicationName("Counterfoil")
+    from app.bootstrap import resolve_home_path
+
+    home = resolve_home_path(args.data_dir)
+    lock = _single_instance(home)
+    if lock is None:
+        return 2
+    _install_crash_reports(home)
     apply_theme(qapp)  # type: ignore[arg-type]
     window = MainWindow()
     probe = _Probe(window, started) if os.environ.get(PROBE_ENV) else None
@@ -120,4 +149,26 @@ def launch_gui(argv: Sequence[str]) -> int:
     QTimer.singleShot(0, launcher.start)
     code = qapp.exec()
     launcher.shutdown()
+    lock.unlock()
     return int(code)
+
+
+def _install_crash_reports(home: Path) -> None:
+    from app import crash
+
+    folder = home / "crash-reports"
+
+    def offer(path: Path) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Counterfoil hit a problem",
+            "Something went wrong and was written to a crash report (it contains no "
+            f"passwords or client data beyond the error itself):\n{path}",
+        )
+        open_folder = box.addButton("Open its folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    crash.install(folder, offer)

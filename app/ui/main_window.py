@@ -45,6 +45,18 @@ def _clients(handle: AppHandle) -> Page:
     return ClientsPage(handle)
 
 
+def _schedules(handle: AppHandle) -> Page:
+    from app.ui.pages.schedules import SchedulesPage
+
+    return SchedulesPage(handle)
+
+
+def _invoices(handle: AppHandle) -> Page:
+    from app.ui.pages.invoices import InvoicesPage
+
+    return InvoicesPage(handle)
+
+
 def _settings(handle: AppHandle) -> Page:
     from app.ui.pages.settings import SettingsPage
 
@@ -58,16 +70,8 @@ PAGES: list[PageSpec] = [
         _coming("Dashboard", "Invoiced, collected, overdue and at risk at a glance."),
     ),
     PageSpec("clients", "Clients", _clients),
-    PageSpec(
-        "schedules",
-        "Schedules",
-        _coming("Schedules", "Recurring agreements and their next invoices."),
-    ),
-    PageSpec(
-        "invoices",
-        "Invoices",
-        _coming("Invoices", "Every invoice and credit note, with its status."),
-    ),
+    PageSpec("schedules", "Schedules", _schedules),
+    PageSpec("invoices", "Invoices", _invoices),
     PageSpec(
         "payments", "Payments", _coming("Payments", "Money received, allocated and refunded.")
     ),
@@ -152,6 +156,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.file_menu = file_menu
+        bill_run = QAction("&Bill run…", self)
+        bill_run.setShortcut(QKeySequence("Ctrl+B"))
+        bill_run.triggered.connect(self.open_bill_run)
+        file_menu.addAction(bill_run)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -167,6 +176,13 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    def open_bill_run(self) -> None:
+        if self.handle is None:
+            return
+        from app.ui.dialogs.bill_run_dialog import open_bill_run
+
+        open_bill_run(self, self.handle)
+
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -181,6 +197,9 @@ class MainWindow(QMainWindow):
     def attach(self, handle: AppHandle, first_page: str = "clients") -> None:
         """Called once the database is open: pages can now be built."""
         self.handle = handle
+        from app.ui import data_safety
+
+        data_safety.install(self, handle)
         handle.ops.busy_changed.connect(self._on_busy)
         handle.bus.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.show_page(first_page)

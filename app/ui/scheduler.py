@@ -65,6 +65,7 @@ class BackgroundScheduler(QObject):
         self.handle.call(load_settings, on_done=self._with_settings, on_error=self._failed)
 
     def _with_settings(self, values: dict[str, Any]) -> None:
+        self._daily_backup(int(values.get("backup.keep_days", 14)))
         self.enabled = bool(values.get("scheduler.enabled", True))
         self.interval_minutes = int(values.get("scheduler.interval_minutes", 15))
         if not self.enabled:
@@ -73,6 +74,16 @@ class BackgroundScheduler(QObject):
         from app.services.bill_run import pending_items
 
         self.handle.call(pending_items, on_done=self._maybe_run, on_error=self._failed)
+
+    def _daily_backup(self, keep_days: int) -> None:
+        """One automatic backup a day (the first check of the day makes it), rotated."""
+        from app.services.backup import auto_backup
+
+        ctx = self.handle.ctx
+        self.handle.long_ops.run(
+            lambda: auto_backup(ctx.home.root, keep_days, ctx.clock.wall_utc()),
+            on_error=lambda exc: self.handle.bus.status.emit(f"Automatic backup failed: {exc}"),
+        )
 
     def _maybe_run(self, items: list[Any]) -> None:
         if not items:

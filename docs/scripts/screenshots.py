@@ -18,7 +18,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 
 AS_OF = date(2026, 11, 25)
-SHOTS = [("clients", "clients.png"), ("settings", "settings.png")]
+SHOTS = [
+    ("clients", "clients.png"),
+    ("schedules", "schedules.png"),
+    ("invoices", "invoices.png"),
+    ("settings", "settings.png"),
+]
 
 
 def main() -> int:

@@ -19,11 +19,13 @@ _SYMBOLS = "$€£¥₹₽₩₪₫₴₦₱฿₺₼₸"
 _AMOUNT = re.compile(
     rf"\(?[+-]?\s*(?:[A-Z]{{3}}\s?|[{_SYMBOLS}]\s?|[A-Z]{{1,2}}\$\s?)?[+-]?\s*"
     rf"(?:\d[\d.,'\u00a0\u202f ]*|[.,]\d+)(?:\s?[A-Z]{{3}}|\s?[{_SYMBOLS}])?\)?\s*-?"
+    rf"(?:\s?(?:CR|DR|Cr|Dr|cr|dr)\.?)?"
 )
 _SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW",
                     "₪": "ILS", "₫": "VND", "₴": "UAH", "₦": "NGN", "₱": "PHP", "฿": "THB",
                     "₺": "TRY", "₼": "AZN", "₸": "KZT"}
 _CODE = re.compile(r"[A-Z]{3}")
+_CREDIT_DEBIT = re.compile(r"\s?(?:CR|DR)\.?$", re.IGNORECASE)
 _PARENS_CODE = re.compile(r"\(([A-Z]{3})\)|\b([A-Z]{3})\b")
 
 
@@ -43,7 +45,8 @@ def looks_like_amount(text: str) -> bool:
         return False
     if _AMOUNT.fullmatch(body) is None:
         return False
-    return all(code in KNOWN_CURRENCIES for code in _CODE.findall(body))
+    core = _CREDIT_DEBIT.sub("", body)
+    return all(code in KNOWN_CURRENCIES for code in _CODE.findall(core))
 
 
 def is_currency_code(text: str) -> bool:

@@ -1,11 +1,12 @@
-"""Deciding what each column of a delimited bank export holds.
+"""What each column of a delimited bank export holds, as far as its header says.
 
-Header names propose roles (see ``vocabulary``) and the content of each
-column must agree with the proposal; where there is no header, or the header
-says nothing useful, the content alone decides: a column of dates, a column of
-IBAN-shaped values, a column of amounts with both signs.  Between an amount
-and a balance column the running balance settles which is which, and whether
-the balance is the one before or after the line.
+``column_stats`` summarises a column's content (dates, amounts, IBANs, codes,
+text, pending markers).  Header names propose roles (see ``vocabulary``) and
+the content must agree with the proposal: a column called "Valuta" holds
+dates in one bank's export and currency codes in another's.  When the header
+has more names than the rows have fields, ``align_header`` finds which names
+belong to which fields.  Roles the header leaves open are filled from content
+in ``csv_content``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from app.core.bankfile.cells import CellKind, cell_kind, is_currency_code
 from app.core.bankfile.csv_profile import SINGLE_ROLES, ColumnRole
 from app.core.bankfile.dates import DateFormatGuess, infer_date_format
-from app.core.bankfile.decimals import _evidence
+from app.core.bankfile.decimals import mark_evidence
 from app.core.bankfile.identifiers import is_iban
 from app.core.bankfile.vocabulary import (
     MONEY_IN,
@@ -88,7 +88,7 @@ class ColumnStats:
 def column_stats(index: int, cells: Sequence[str], delimiter: str) -> ColumnStats:
     nonempty = [c.strip() for c in cells if c.strip()]
     counts = Counter(nonempty)
-    folded = {v: fold_value(v) for v in counts if v[:1].isalpha() and len(v) <= 40}
+    folded = {v: fold_value(v) for v in counts if v[:1].isalpha() and len(v) <= 24}
     pending = {f for f in folded.values() if f in PENDING_WORDS}
     kind_of = {v: cell_kind(v) for v in counts if folded.get(v) not in PENDING_WORDS}
     datable = [v for v in nonempty if v in kind_of]
@@ -99,8 +99,11 @@ def column_stats(index: int, cells: Sequence[str], delimiter: str) -> ColumnStat
     if datable and kinds[CellKind.DATE] >= 0.6 * len(datable):
         date_guess = infer_date_format([v for v in datable if kind_of[v] is CellKind.DATE])
     amounts = [v for v in datable if kind_of[v] is CellKind.AMOUNT]
-    negative = any(v.startswith("-") or v.endswith("-") or v.startswith("(") for v in amounts)
-    decimals = sum(1 for v in amounts if _evidence(v) is not None)
+    negative = any(
+        v.startswith("-") or v.endswith(("-", "DR", "Dr", "dr", "DR.")) or v.startswith("(")
+        for v in amounts
+    )
+    decimals = sum(1 for v in amounts if mark_evidence(v) is not None)
     integers = [v for v in amounts if _INTEGER.fullmatch(v)]
     id_like = bool(amounts) and len(integers) == len(amounts) and (
         any(len(v) > 1 and v.startswith("0") for v in integers)
@@ -169,7 +172,9 @@ def _compatible(role: ColumnRole, stats: ColumnStats) -> bool:
             and stats.distinct == len(stats.nonempty)
             and not any(" " in v for v in stats.nonempty)
         )
-    if role in (R.DESCRIPTION, R.COUNTERPARTY, R.TYPE):
+    if role is R.TYPE:
+        return stats.date_guess is None
+    if role in (R.DESCRIPTION, R.COUNTERPARTY, R.PAYER, R.PAYEE):
         return stats.date_guess is None and (stats.amount_ratio < 0.9 or stats.id_like)
     return True
 
@@ -263,6 +268,10 @@ def assign_from_header(
             if role is R.IGNORE:
                 assignment.set(j, R.IGNORE, f"header {name.strip()!r}: not needed")
                 break
+            if role in (R.COUNTERPARTY, R.PAYER, R.PAYEE) and _mostly_ibans(st):
+                assignment.set(j, R.COUNTERPARTY_IBAN, f"header {name.strip()!r} holds IBANs")
+                scores[j] = proposals[role]
+                break
             if _compatible(role, st):
                 assignment.set(j, role, f"header {name.strip()!r}")
                 scores[j] = proposals[role]
@@ -274,7 +283,27 @@ def assign_from_header(
                 "does not fit", doubtful=True,
             )
     _resolve_duplicates(assignment, scores)
+    _pair_payer_and_payee(assignment)
     return assignment, scores
+
+
+def _mostly_ibans(stats: ColumnStats) -> bool:
+    return bool(stats.nonempty) and sum(1 for v in stats.nonempty if is_iban(v)) >= 0.8 * len(
+        stats.nonempty)
+
+
+def _pair_payer_and_payee(assignment: Assignment) -> None:
+    """Payer and payee columns count only as a pair; a lone one is the counterparty."""
+    payer, payee = assignment.column(R.PAYER), assignment.column(R.PAYEE)
+    if payer is not None and payee is not None:
+        return
+    lone = payer if payer is not None else payee
+    if lone is None:
+        return
+    if assignment.column(R.COUNTERPARTY) is None:
+        assignment.set(lone, R.COUNTERPARTY, assignment.reasons.get(lone, ""))
+    else:
+        assignment.set(lone, R.IGNORE, "another column names the counterparty")
 
 
 def _resolve_duplicates(assignment: Assignment, scores: dict[int, float]) -> None:
@@ -286,123 +315,3 @@ def _resolve_duplicates(assignment: Assignment, scores: dict[int, float]) -> Non
         for j in holders:
             if j != keep:
                 assignment.set(j, R.IGNORE, f"another column is a better {role.value} column")
-
-
-def _amount_score(st: ColumnStats) -> float:
-    score = 0.0
-    if st.negative:
-        score += 3.0
-    if st.nonempty:
-        score += 2.0 * st.decimals / len(st.nonempty)
-    if not st.id_like:
-        score += 1.0
-    if st.distinct > 1:
-        score += 0.5
-    return score
-
-
-def fill_from_content(assignment: Assignment, stats: list[ColumnStats], has_header: bool) -> None:
-    """Give roles to columns the header did not explain, from their content alone."""
-    roles = assignment.roles
-    free = [j for j, r in enumerate(roles) if r is R.IGNORE and j not in assignment.reasons]
-    doubt = has_header
-
-    def take(j: int, role: ColumnRole, reason: str, doubtful: bool = doubt) -> None:
-        assignment.set(j, role, reason, doubtful)
-        free.remove(j)
-
-    if R.DATE not in roles and R.VALUE_DATE not in roles:
-        dated = [j for j in free if stats[j].dated]
-        if dated:
-            take(dated[0], R.DATE, "holds dates")
-            if not has_header and len(dated) > 1:
-                take(dated[1], R.VALUE_DATE, "a second column of dates", True)
-    for j in list(free):
-        if stats[j].indicator_values() is not None and R.INDICATOR not in roles:
-            take(j, R.INDICATOR, "holds debit/credit marks", False)
-    if not any(r in roles for r in (R.AMOUNT, R.DEBIT, R.CREDIT)):
-        candidates = [
-            j for j in free
-            if not stats[j].empty and stats[j].amount_ratio >= 0.9 and not stats[j].dated
-        ]
-        if candidates:
-            best = max(candidates, key=lambda j: (_amount_score(stats[j]), -j))
-            take(best, R.AMOUNT, "holds amounts", doubtful=not stats[best].negative)
-    for j in list(free):
-        st = stats[j]
-        if st.empty or st.date_guess is not None:
-            continue
-        if len(st.nonempty) >= 0.5 * st.rows and sum(
-            1 for v in st.nonempty if is_iban(v)
-        ) >= 0.6 * len(st.nonempty):
-            if st.constant and R.ACCOUNT not in roles:
-                take(j, R.ACCOUNT, "the same IBAN on every row", False)
-            elif not st.constant and R.COUNTERPARTY_IBAN not in roles:
-                take(j, R.COUNTERPARTY_IBAN, "holds IBANs")
-    for j in list(free):
-        st = stats[j]
-        if (
-            not st.empty
-            and R.CURRENCY not in roles
-            and sum(1 for v in st.nonempty if is_currency_code(v)) >= 0.9 * len(st.nonempty)
-        ):
-            take(j, R.CURRENCY, "holds currency codes", False)
-    texts = [
-        j for j in free
-        if not stats[j].empty and stats[j].date_guess is None and stats[j].amount_ratio < 0.5
-    ]
-    if R.DESCRIPTION not in roles and texts:
-        best = max(texts, key=lambda j: (stats[j].avg_len * stats[j].distinct, -j))
-        take(best, R.DESCRIPTION, "the longest varied text", True)
-        texts.remove(best)
-    iban_col = assignment.column(R.COUNTERPARTY_IBAN)
-    if R.COUNTERPARTY not in roles and iban_col is not None and iban_col + 1 in texts:
-        take(iban_col + 1, R.COUNTERPARTY, "text next to the counterparty IBAN", True)
-    elif R.COUNTERPARTY not in roles and not has_header:
-        names = [
-            j for j in texts
-            if stats[j].distinct >= 2 and 3 <= stats[j].avg_len <= 40
-            and not all(_BIC.fullmatch(v) for v in stats[j].nonempty)
-        ]
-        if names:
-            best = max(names, key=lambda j: (stats[j].distinct, -j))
-            take(best, R.COUNTERPARTY, "short varied text, probably names", True)
-            left = best - 1
-            if R.COUNTERPARTY_IBAN not in roles and left in free and all(
-                _ACCOUNT_LIKE.fullmatch(v) for v in stats[left].nonempty
-            ) and stats[left].nonempty:
-                take(left, R.COUNTERPARTY_IBAN, "account numbers next to the names", True)
-
-
-def balance_relation(amounts: Sequence[Decimal | None], balances: Sequence[Decimal | None]) -> str:
-    """'after', 'before' or '' — how a balance column follows the signed amounts.
-
-    Rows may run oldest-first or newest-first; a relation holds when at least
-    four in five neighbouring pairs agree with it.
-    """
-    pairs = [
-        (amounts[i], amounts[i + 1], balances[i], balances[i + 1])
-        for i in range(len(amounts) - 1)
-        if None not in (amounts[i], amounts[i + 1], balances[i], balances[i + 1])
-    ]
-    if not pairs:
-        return ""
-    tests = {
-        "after": (
-            lambda a0, a1, b0, b1: b1 - b0 == a1,
-            lambda a0, a1, b0, b1: b0 - b1 == a0,
-        ),
-        "before": (
-            lambda a0, a1, b0, b1: b1 - b0 == a0,
-            lambda a0, a1, b0, b1: b0 - b1 == a1,
-        ),
-    }
-    best, best_hits = "", 0
-    for name, directions in tests.items():
-        for test in directions:
-            hits = sum(1 for p in pairs if test(*p))  # type: ignore[arg-type]
-            if hits > best_hits:
-                best, best_hits = name, hits
-    if best == "before" and len(pairs) < 2:
-        return ""
-    return best if best_hits >= 0.8 * len(pairs) else ""

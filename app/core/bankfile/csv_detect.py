@@ -20,130 +20,50 @@ makes (``Choice``) with a reason and a doubt flag.  The order is:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from decimal import Decimal
 
-from app.core.amounts import AmountParseError
-from app.core.bankfile.cells import CellKind, cell_kind, currency_in_text
+from app.core.bankfile.cells import currency_in_text
 from app.core.bankfile.csv_columns import (
     Assignment,
     ColumnStats,
     align_header,
     assign_from_header,
-    balance_relation,
     column_stats,
-    fill_from_content,
 )
-from app.core.bankfile.csv_profile import AmountConvention, ColumnRole, CsvProfile, fold_name
-from app.core.bankfile.csv_rows import Record, detect_delimiter, iter_records, normalise_newlines
+from app.core.bankfile.csv_content import (
+    columns_with,
+    decide_convention,
+    drop_constant_descriptions,
+    fill_from_content,
+    settle_balance,
+    signed_sample,
+)
+from app.core.bankfile.csv_layout import (
+    CsvDetectionError,
+    data_block,
+    find_header,
+    find_record_type,
+    has_continuation_rows,
+    is_data_like,
+    trim_spill_columns,
+)
+from app.core.bankfile.csv_profile import ColumnRole, CsvProfile
+from app.core.bankfile.csv_rows import (
+    DelimiterGuess,
+    Record,
+    detect_delimiter,
+    iter_records,
+    normalise_newlines,
+)
+from app.core.bankfile.csv_text import VALUE_DATE_IN_TEXT
 from app.core.bankfile.dates import DateFormatGuess, infer_date_format
 from app.core.bankfile.decimals import AmountReader, infer_decimal_mark
 from app.core.bankfile.model import Choice
-from app.core.bankfile.vocabulary import (
-    NON_TRANSACTION_WORDS,
-    PENDING_WORDS,
-    VALUE_DATE_LABELS,
-    fold_value,
-    header_hits,
-)
+from app.core.bankfile.vocabulary import PENDING_WORDS, fold_value
 
 R = ColumnRole
-SAMPLE_RECORDS = 1500
-SAMPLE_LINES = 6000
-_RECORD_CODE = re.compile(r"\d{2,3}")
-_RECORD_HEADERS = {"", "type", "record type", "rec type", "satzart", "record", "tipas"}
-_VALUE_DATE_IN_TEXT = re.compile(
-    r"(?:" + "|".join(re.escape(label) for label in VALUE_DATE_LABELS) + r")\s*:?\s*"
-    r"(\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}-\d{2})",
-    re.IGNORECASE,
-)
-
-
-class CsvDetectionError(ValueError):
-    """The text has no layout that reads as a bank statement."""
-
-
-def _is_data_like(cells: Sequence[str]) -> bool:
-    kinds = [cell_kind(c) for c in cells]
-    return CellKind.DATE in kinds and CellKind.AMOUNT in kinds
-
-
-def _is_continuation(cells: Sequence[str]) -> bool:
-    kinds = [cell_kind(c) for c in cells]
-    return (
-        CellKind.DATE not in kinds
-        and CellKind.AMOUNT not in kinds
-        and sum(1 for k in kinds if k is not CellKind.EMPTY) <= 2
-        and bool(cells)
-        and not cells[0].strip()
-    )
-
-
-def find_header(records: list[Record]) -> tuple[int | None, int, str]:
-    """(header index or None, index of the first data record, reason)."""
-    best, best_hits = None, 1
-    for i, record in enumerate(records[:40]):
-        kinds = {cell_kind(c) for c in record.cells}
-        if CellKind.DATE in kinds or CellKind.AMOUNT in kinds:
-            continue
-        hits = header_hits(record.cells)
-        if hits > best_hits:
-            best, best_hits = i, hits
-    if best is not None:
-        return best, best + 1, f"{best_hits} of its cells read as column names"
-    for i, record in enumerate(records[:60]):
-        if not _is_data_like(record.cells):
-            continue
-        following = [r for r in records[i:i + 10] if not _is_continuation(r.cells)]
-        if sum(1 for r in following if _is_data_like(r.cells)) >= 0.6 * len(following):
-            if i > 0:
-                above = records[i - 1].cells
-                kinds = [cell_kind(c) for c in above]
-                texty = all(k in (CellKind.TEXT, CellKind.EMPTY, CellKind.CURRENCY) for k in kinds)
-                filled = sum(1 for k in kinds if k is not CellKind.EMPTY)
-                if texty and filled >= 2 and len(above) >= 0.5 * len(record.cells):
-                    return i - 1, i, "a row of labels just above the first transaction"
-            return None, i, "the first rows already hold dates and amounts"
-    return None, 0, "no row reads as a header"
-
-
-def find_record_type(
-    rows: list[list[str]], header: Sequence[str] | None
-) -> tuple[int, tuple[str, ...], str] | None:
-    """(column, kept codes, reason) when one column tells records apart by a code."""
-    for col in range(3):
-        if header is not None and col < len(header) and fold_name(header[col]) not in _RECORD_HEADERS:
-            continue
-        codes = [row[col].strip() if col < len(row) else "" for row in rows]
-        if not codes or not all(_RECORD_CODE.fullmatch(c) for c in codes):
-            continue
-        distinct = set(codes)
-        if not 2 <= len(distinct) <= 10:
-            continue
-        score: dict[str, float] = {}
-        differs = False
-        widths = {code: {len(r) for r, c in zip(rows, codes) if c == code} for code in distinct}
-        for code in distinct:
-            members = [r for r, c in zip(rows, codes) if c == code]
-            data_like = sum(1 for r in members if _is_data_like(r))
-            summary = sum(
-                1 for r in members
-                if any(word in fold_value(cell) for cell in r for word in NON_TRANSACTION_WORDS)
-            )
-            score[code] = data_like - 2.0 * summary
-            if summary or data_like < len(members):
-                differs = True
-        if len({min(w) for w in widths.values()}) > 1:
-            differs = True
-        keep = max(score, key=lambda c: (score[c], -codes.index(c)))
-        if not differs or score[keep] <= 0:
-            continue
-        others = ", ".join(sorted(distinct - {keep}))
-        return col, (keep,), (
-            f"column {col + 1} holds record codes; rows with code {keep} are transactions, "
-            f"codes {others} are balances, totals or headers"
-        )
-    return None
+SAMPLE_RECORDS = 1000
+SAMPLE_LINES = 4000
+_SEPARATOR_HINT = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
 
 
 def _choose_date_format(
@@ -179,44 +99,6 @@ def _with_preference(
     return guess
 
 
-def _signed_sample(
-    rows: list[list[str]], assignment: Assignment, reader: AmountReader,
-    convention: AmountConvention, indicator: tuple[tuple[str, ...], tuple[str, ...]] | None,
-) -> list[Decimal | None]:
-    def cell(row: list[str], col: int | None) -> str:
-        return row[col] if col is not None and col < len(row) else ""
-
-    def read(text: str) -> Decimal | None:
-        try:
-            return reader(text)
-        except (AmountParseError, ArithmeticError):
-            return None
-
-    amount_col = assignment.column(R.AMOUNT)
-    debit_col, credit_col = assignment.column(R.DEBIT), assignment.column(R.CREDIT)
-    ind_col = assignment.column(R.INDICATOR)
-    signed: list[Decimal | None] = []
-    for row in rows:
-        if convention is AmountConvention.DEBIT_CREDIT:
-            debit, credit = read(cell(row, debit_col)), read(cell(row, credit_col))
-            if debit is None and credit is None:
-                signed.append(None)
-            else:
-                zero = Decimal(0)
-                signed.append(abs(credit if credit is not None else zero)
-                              - abs(debit if debit is not None else zero))
-        elif convention is AmountConvention.INDICATOR and indicator is not None:
-            value = read(cell(row, amount_col))
-            flag = fold_value(cell(row, ind_col))
-            if value is None:
-                signed.append(None)
-            else:
-                signed.append(-abs(value) if flag in indicator[1] else abs(value))
-        else:
-            signed.append(read(cell(row, amount_col)))
-    return signed
-
-
 def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choice]]:
     """Guess how to read a delimited export; the text must already be decoded."""
     text = normalise_newlines(text)
@@ -225,8 +107,12 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         lines.pop()
         text = "\n".join(lines)
     choices: list[Choice] = []
+    hint = _SEPARATOR_HINT.fullmatch(lines[0].strip()) if lines else None
     try:
-        delimiter_guess = detect_delimiter(lines)
+        delimiter_guess = (
+            DelimiterGuess(hint.group(1), False, "the first line names it (sep=…)") if hint
+            else detect_delimiter(lines)
+        )
     except ValueError as exc:
         raise CsvDetectionError("the file is not split into columns by ; , tab or |") from exc
     delimiter = delimiter_guess.delimiter
@@ -237,7 +123,7 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         records.append(record)
         if len(records) >= SAMPLE_RECORDS:
             break
-    if not any(_is_data_like(r.cells) for r in records):
+    if not any(is_data_like(r.cells) for r in records):
         raise CsvDetectionError(
             "no row holds both a date and an amount: this does not look like a bank statement")
     header_idx, data_start, header_reason = find_header(records)
@@ -257,7 +143,7 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         rt_col, record_types, rt_reason = record_type
         rows = [r for r in rows if rt_col < len(r) and r[rt_col].strip() in record_types]
         choices.append(Choice("record_type", ",".join(record_types), False, rt_reason, rt_col))
-    rows = _data_block(rows, header)
+    rows = data_block(rows, header)
     if not rows:
         raise CsvDetectionError("no rows with a date and an amount were found")
 
@@ -274,9 +160,9 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
     if rt_col is not None:
         assignment.set(rt_col, R.RECORD_TYPE, "record codes")
     fill_from_content(assignment, stats, header is not None)
-    _drop_constant_descriptions(assignment, stats)
+    drop_constant_descriptions(assignment, stats)
     if header is not None:
-        _trim_spill_columns(assignment, header, stats, choices)
+        trim_spill_columns(assignment, header, stats, choices)
 
     format_name = "csv"
     minor_units = False
@@ -297,7 +183,7 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         mark_guess = infer_decimal_mark(every)
     choices.append(Choice("decimal_mark", mark_guess.mark, mark_guess.doubtful, mark_guess.reason))
 
-    convention, conv_reason, conv_doubtful, indicator = _decide_convention(assignment, stats)
+    convention, conv_reason, conv_doubtful, indicator = decide_convention(assignment, stats)
     choices.append(Choice("amount_convention", convention.value, conv_doubtful, conv_reason))
 
     default_currency = None
@@ -322,8 +208,8 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
                               value_guess.reason))
 
     reader = AmountReader(mark_guess.mark, 2 if minor_units else 0)
-    signed = _signed_sample(rows, assignment, reader, convention, indicator)
-    balance_before = _settle_balance(assignment, stats, rows, reader, signed, choices)
+    signed = signed_sample(rows, assignment, reader, convention, indicator)
+    balance_before = settle_balance(assignment, stats, rows, reader, signed, choices)
 
     pending_values = set()
     for role in (R.DATE, R.VALUE_DATE, R.STATUS):
@@ -334,15 +220,15 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         choices.append(Choice("pending", ",".join(sorted(pending_values)), False,
                               "lines marked so are not yet booked"))
 
-    merge = _has_continuation_rows(rows, assignment)
+    merge = has_continuation_rows(rows, assignment)
     if merge:
         choices.append(Choice("continuation_rows", "merged", False,
                               "rows with only text continue the description of the row above"))
     value_in_text = False
     if assignment.column(R.VALUE_DATE) is None:
-        descriptions = [" ".join(r[j] for j in assignment_cols(assignment, R.DESCRIPTION)
+        descriptions = [" ".join(r[j] for j in columns_with(assignment, R.DESCRIPTION)
                                  if j < len(r)) for r in rows[:200]]
-        found = sum(1 for d in descriptions if _VALUE_DATE_IN_TEXT.search(d))
+        found = sum(1 for d in descriptions if VALUE_DATE_IN_TEXT.search(d))
         if descriptions and found >= 0.5 * len(descriptions):
             value_in_text = True
             choices.append(Choice("value_date", "from description", False,
@@ -377,139 +263,3 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         format_name=format_name,
     )
     return profile, choices
-
-
-def _data_block(rows: list[list[str]], header: Sequence[str] | None) -> list[list[str]]:
-    """The rows to learn columns from: no repeated headers, no trailing summary rows."""
-    if header is not None:
-        names = [c.strip() for c in header]
-        rows = [r for r in rows if [c.strip() for c in r[: len(names)]] != names]
-    last = max((i for i, r in enumerate(rows[-50:], start=max(0, len(rows) - 50))
-                if _is_data_like(r)), default=len(rows) - 1)
-    return rows[: last + 1]
-
-
-def _trim_spill_columns(
-    assignment: Assignment, header: Sequence[str], stats: list[ColumnStats], choices: list[Choice]
-) -> None:
-    """Drop unexplained columns beyond the header: rows whose text spilled over."""
-    named = len(header)
-    while named and not header[named - 1].strip():
-        named -= 1
-    roles = assignment.roles
-    width = len(roles)
-    while width > named and roles[width - 1] is R.IGNORE and width - 1 not in assignment.reasons:
-        width -= 1
-    if any(not st.empty for st in stats[width:]):
-        choices.append(Choice(
-            "extra_fields", "joined to the description", False,
-            f"some rows have up to {len(roles)} fields but the header names {named}; "
-            "the extra fields are free text that spilled over and are added to the description",
-        ))
-    del roles[width:]
-
-
-def assignment_cols(assignment: Assignment, role: ColumnRole) -> list[int]:
-    return [j for j, r in enumerate(assignment.roles) if r is role]
-
-
-def _drop_constant_descriptions(assignment: Assignment, stats: list[ColumnStats]) -> None:
-    descriptive = assignment_cols(assignment, R.DESCRIPTION)
-    if len(descriptive) < 2:
-        return
-    constant = [j for j in descriptive if stats[j].constant and stats[j].rows >= 3]
-    if constant and len(constant) < len(descriptive):
-        for j in constant:
-            assignment.set(j, R.IGNORE, "the same text on every row (it describes the account)")
-
-
-def _decide_convention(
-    assignment: Assignment, stats: list[ColumnStats]
-) -> tuple[AmountConvention, str, bool, tuple[tuple[str, ...], tuple[str, ...]] | None]:
-    amount = assignment.column(R.AMOUNT)
-    debit, credit = assignment.column(R.DEBIT), assignment.column(R.CREDIT)
-    ind = assignment.column(R.INDICATOR)
-    indicator = stats[ind].indicator_values() if ind is not None else None
-    if amount is not None and stats[amount].negative:
-        for j in (debit, credit):
-            if j is not None:
-                assignment.set(j, R.IGNORE, "the signed amount column is used instead")
-        return AmountConvention.SIGNED, "amounts carry their own sign", False, None
-    if amount is not None and indicator is not None:
-        ins = "/".join(v or "(blank)" for v in indicator[0])
-        outs = "/".join(v or "(blank)" for v in indicator[1])
-        return AmountConvention.INDICATOR, (
-            f"unsigned amounts; column {ind + 1 if ind is not None else '?'} says money in "
-            f"({ins}) or out ({outs})"
-        ), False, indicator
-    if debit is not None or credit is not None:
-        if amount is not None:
-            assignment.set(amount, R.IGNORE, "separate debit and credit columns are used")
-        both = debit is not None and credit is not None
-        return AmountConvention.DEBIT_CREDIT, (
-            "money out and money in are in separate columns" if both
-            else "only one of the debit/credit columns was found"
-        ), not both, None
-    if amount is not None:
-        doubtful = stats[amount].rows >= 3
-        reason = "amounts carry their own sign" if not doubtful else (
-            "no amount is negative: check that money out is not written without a minus")
-        return AmountConvention.SIGNED, reason, doubtful, None
-    raise CsvDetectionError("no column holds amounts")
-
-
-def _settle_balance(
-    assignment: Assignment, stats: list[ColumnStats], rows: list[list[str]],
-    reader: AmountReader, signed: list[Decimal | None], choices: list[Choice],
-) -> bool:
-    def read_column(col: int) -> list[Decimal | None]:
-        out: list[Decimal | None] = []
-        for row in rows:
-            try:
-                out.append(reader(row[col]) if col < len(row) else None)
-            except (AmountParseError, ArithmeticError):
-                out.append(None)
-        return out
-
-    balance = assignment.column(R.BALANCE)
-    if balance is None:
-        free = [j for j, r in enumerate(assignment.roles)
-                if r is R.IGNORE and j not in assignment.reasons and not stats[j].empty
-                and stats[j].amount_ratio >= 0.9 and stats[j].date_guess is None]
-        for j in free:
-            relation = balance_relation(signed, read_column(j))
-            if relation:
-                assignment.set(j, R.BALANCE, f"a running balance ({relation} each line)", False)
-                choices.append(Choice("balance", relation, False,
-                                      "the running balance follows the amounts"))
-                return relation == "before"
-        return False
-    relation = balance_relation(signed, read_column(balance))
-    if relation == "before":
-        choices.append(Choice("balance", "before", False,
-                              "the balance column is the balance before each line"))
-        return True
-    if relation == "after":
-        choices.append(Choice("balance", "after", False,
-                              "the running balance follows the amounts"))
-    return False
-
-
-def _has_continuation_rows(rows: list[list[str]], assignment: Assignment) -> bool:
-    date_col = assignment.column(R.DATE)
-    if date_col is None:
-        date_col = assignment.column(R.VALUE_DATE)
-    amount_cols = [j for j, r in enumerate(assignment.roles)
-                   if r in (R.AMOUNT, R.DEBIT, R.CREDIT)]
-    count = 0
-    for row in rows:
-        if date_col is not None and date_col < len(row) and row[date_col].strip():
-            continue
-        if any(j < len(row) and row[j].strip() for j in amount_cols):
-            continue
-        if any(cell.strip() for cell in row):
-            count += 1
-    return count > 0 and count * 3 >= len(rows) * 0.3
-
-
-__all__ = ["CsvDetectionError", "detect_layout", "find_header", "find_record_type"]

@@ -28,6 +28,8 @@ class Plan:
     balance: int
     currency: int
     counterparty: int
+    payer: int
+    payee: int
     counterparty_iban: int
     reference: int
     transaction_id: int
@@ -67,6 +69,8 @@ def make_plan(profile: CsvProfile) -> Plan:
         width=len(profile.columns), date=date_col, value_date=value_col, amount=col(R.AMOUNT),
         debit=col(R.DEBIT), credit=col(R.CREDIT), indicator=col(R.INDICATOR),
         balance=col(R.BALANCE), currency=col(R.CURRENCY), counterparty=col(R.COUNTERPARTY),
+        payer=col(R.PAYER) if col(R.PAYEE) >= 0 else -1,
+        payee=col(R.PAYEE) if col(R.PAYER) >= 0 else -1,
         counterparty_iban=col(R.COUNTERPARTY_IBAN), reference=col(R.REFERENCE),
         transaction_id=col(R.TRANSACTION_ID), status=col(R.STATUS),
         record_type=col(R.RECORD_TYPE), account=col(R.ACCOUNT),

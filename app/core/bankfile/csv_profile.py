@@ -37,6 +37,8 @@ class ColumnRole(StrEnum):
     INDICATOR = "indicator"
     DESCRIPTION = "description"
     COUNTERPARTY = "counterparty"
+    PAYER = "payer"
+    PAYEE = "payee"
     COUNTERPARTY_IBAN = "counterparty_iban"
     BALANCE = "balance"
     CURRENCY = "currency"

@@ -206,6 +206,11 @@ def _monotonic_breaks(dates: Sequence[date | None]) -> int:
     return min(up, down)
 
 
+def _span(dates: Sequence[date | None]) -> int:
+    known = [d for d in dates if d is not None]
+    return (max(known) - min(known)).days if known else 0
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -241,6 +246,13 @@ def decide_day_first(
         order = "day-first" if day_first else "month-first"
         return day_first, True, (
             f"no day above 12 settles it; {order} keeps the rows in date order"
+        )
+    span_d, span_m = _span(as_day_first), _span(as_month_first)
+    if span_d * 2 < span_m or span_m * 2 < span_d:
+        day_first = span_d < span_m
+        order = "day-first" if day_first else "month-first"
+        return day_first, True, (
+            f"no day above 12 settles it; {order} keeps the dates close together"
         )
     if prefer_day_first is not None:
         order = "day-first" if prefer_day_first else "month-first"

@@ -33,7 +33,7 @@ class DecimalMarkGuess:
     evidence: int
 
 
-def _evidence(text: str) -> str | None:
+def mark_evidence(text: str) -> str | None:
     """The decimal mark one value proves, or None when it proves nothing."""
     body = _STRIP.sub("", text)
     if "'" in body:
@@ -64,7 +64,7 @@ def infer_decimal_mark(values: Iterable[str], fallback: str | None = None) -> De
     for value in values:
         if not value:
             continue
-        found = _evidence(value)
+        found = mark_evidence(value)
         if found == ".":
             dot += 1
         elif found == ",":
@@ -87,6 +87,18 @@ def infer_decimal_mark(values: Iterable[str], fallback: str | None = None) -> De
             ".", True, "every separator is followed by three digits; read as thousands", 0
         )
     return DecimalMarkGuess(".", False, "whole numbers only", 0)
+
+
+_CREDIT_DEBIT_SUFFIX = re.compile(r"(.*?)\s*(CR|DR)\.?", re.IGNORECASE)
+
+
+def read_marked_amount(body: str, mark: str) -> Decimal:
+    """``parse_amount`` that also accepts a ``CR``/``DR`` suffix ("125.00 DR" is money out)."""
+    marked = _CREDIT_DEBIT_SUFFIX.fullmatch(body)
+    if marked and any(ch.isdigit() for ch in marked.group(1)):
+        value = abs(parse_amount(marked.group(1), decimal_mark=mark))
+        return -value if marked.group(2).upper() == "DR" else value
+    return parse_amount(body, decimal_mark=mark)
 
 
 def amount_reader(mark: str, minor_unit_digits: int = 0) -> Callable[[str], Decimal | None]:
@@ -124,7 +136,7 @@ def amount_reader(mark: str, minor_unit_digits: int = 0) -> Callable[[str], Deci
         return value.scaleb(-scale) if scale else value
 
     def _slow(body: str) -> Decimal:
-        value = parse_amount(body, decimal_mark=mark)
+        value = read_marked_amount(body, mark)
         return value.scaleb(-scale) if scale else value
 
     return read
@@ -143,20 +155,26 @@ def bulk_amount_reader(
     """
     group = "," if mark == "." else "."
     g, m = re.escape(group), re.escape(mark)
-    column_ok = re.compile(
+    grouped_ok = re.compile(
         rf"(?:(?:[+-]?(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{m}\d*)?|[+-]?{m}\d+)\n)*"
     ).fullmatch
+    plain_ok = re.compile(rf"(?:[+-]?(?:\d+(?:{m}\d*)?|{m}\d+)\n)*").fullmatch
     scale = -minor_unit_digits
 
     def read(texts: list[str]) -> list[Decimal] | None:
         joined = "\n".join(texts) + "\n"
-        if not column_ok(joined):
-            return None
         if group in joined:
+            if not grouped_ok(joined):
+                return None
             joined = joined.replace(group, "")
+        elif not plain_ok(joined):
+            return None
         if mark == ",":
             joined = joined.replace(",", ".")
-        values = list(map(Decimal, joined.split("\n")[:-1]))
+        parts = joined.split("\n")
+        if len(parts) != len(texts) + 1:
+            return None
+        values = list(map(Decimal, parts[:-1]))
         if scale:
             values = [v.scaleb(scale) for v in values]
         return values

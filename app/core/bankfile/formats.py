@@ -45,7 +45,8 @@ _QIF_FIELD = re.compile(r"^[DT]\S", re.MULTILINE)
 
 def refuse_unreadable(data: bytes, filename: str) -> None:
     """Raise ``StatementError`` for empty, binary or non-statement files."""
-    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    blank = b" \t\r\n\x00\xef\xbb\xbf"
+    if not data or (not data[:4096].strip(blank) and not data.strip(blank)):
         raise StatementError(filename, None, "the file is empty")
     head = data[:16].lstrip(b"\xef\xbb\xbf")
     for magic, message in _SIGNATURES:

@@ -243,3 +243,16 @@ def test_a_pluggable_encoding_detector_is_used_instead_of_the_built_in_one() -> 
 )
 def test_format_is_recognised_from_content(head: str, fmt: FileFormat) -> None:
     assert sniff_format(head, "statement.csv") is fmt
+
+
+def test_whole_column_amount_reading_falls_back_on_anything_unusual() -> None:
+    from app.core.bankfile.decimals import bulk_amount_reader
+
+    read = bulk_amount_reader(",")
+    assert read(["-1.234,56", "12,5", "+7", ",25"]) == [
+        D("-1234.56"), D("12.5"), D("7"), D("0.25")]
+    assert read(["1,00", ""]) is None  # an empty cell
+    assert read(["1.2.3,00"]) is None  # misplaced thousands dots
+    assert read(["1,00\n2,00"]) is None  # a line break inside a cell
+    assert read(["5,00-"]) is None  # trailing minus: read value by value
+    assert bulk_amount_reader(".", 2)(["25175", "-100"]) == [D("251.75"), D("-1.00")]

@@ -1,0 +1,1 @@
+"""Small widgets the billing pages share: amounts, chips, pickers, line editors, footers."""
