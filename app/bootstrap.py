@@ -34,6 +34,10 @@ def resolve_home_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+class NewerDataError(RuntimeError):
+    """The database was written by a newer Counterfoil; opening it could damage it."""
+
+
 @dataclass
 class App:
     ctx: AppContext
@@ -90,6 +94,13 @@ def upgrade_schema(url: str, home: DataHome) -> bool:
             engine.dispose()
     if current == head_revision():
         return False
+    from app.db.schema_state import known_revisions
+
+    if current is not None and current not in known_revisions():
+        raise NewerDataError(
+            f"The data in {home.root} was written by a newer version of Counterfoil "
+            f"(schema {current}). Install that version or newer; nothing was changed."
+        )
     from app.db import migrate
     from app.services.backup import backup_sqlite_file
 

@@ -79,6 +79,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--binary", help="a frozen build's counterfoil executable (default: main.py)")
     args = parser.parse_args()
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -90,8 +91,9 @@ def main() -> int:
         bare, paint, ready = [], [], []
         for _ in range(args.runs):
             bare.append(_timed([sys.executable, "-c", BARE], ("first_paint",), env)["first_paint"])
+            command = [args.binary] if args.binary else [sys.executable, str(main_py)]
             ours = _timed(
-                [sys.executable, str(main_py), "--data-dir", str(home)],
+                [*command, "--data-dir", str(home)],
                 ("first_paint", "clients_ready"),
                 env,
             )

@@ -13,10 +13,14 @@ from app.core.textfile import TextFileError
 
 @contextmanager
 def opened(args: argparse.Namespace, actor: str = "cli") -> Iterator[App]:
+    from app.bootstrap import NewerDataError
     from app.core.settings import SettingError
     from app.services.errors import ServiceError
 
-    app = open_app(args.data_dir, args.db_url, args.as_of, actor=actor)
+    try:
+        app = open_app(args.data_dir, args.db_url, args.as_of, actor=actor)
+    except NewerDataError as exc:
+        raise CommandError(str(exc), 3) from exc
     try:
         yield app
     except ServiceError as exc:

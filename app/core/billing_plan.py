@@ -26,6 +26,7 @@ from decimal import Decimal
 from app.core.invoice_math import LineInput, TaxCategory
 from app.core.money import Rounding, round_amount
 from app.core.recurrence import Period, Recurrence, Timing, due_date_of
+from app.core.usage import Pricing, rate, rated_lines
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class PlanLine:
     tax_category: TaxCategory = TaxCategory.STANDARD
     discount_percent: Decimal | None = None
     unit: str = ""
+    pricing: Pricing | None = None  # set for a metered line: its quantity comes from usage
+    meter_item: str = ""
+
+    @property
+    def metered(self) -> bool:
+        return self.pricing is not None
 
 
 @dataclass(frozen=True)
@@ -121,12 +128,43 @@ def _span(start: date, end: date) -> str:
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
-def period_lines(plan: SchedulePlan, period: Period, previous: Period | None) -> list[LineInput]:
-    """The invoice lines for ``period``; ``previous`` is the period before it (or None)."""
+def period_lines(
+    plan: SchedulePlan,
+    period: Period,
+    previous: Period | None,
+    usage: dict[int, Decimal] | None = None,
+) -> list[LineInput]:
+    """The invoice lines for ``period``; ``previous`` is the period before it (or None).
+
+    ``usage`` gives each metered line's quantity for the period (by line id); a
+    metered line is rated by its pricing (allowance, tiers, minimum) and not
+    prorated, since usage already reflects the days used.
+    """
     out: list[LineInput] = []
     days = billable_days(period, plan.pauses)
     factor = Decimal(1) if days == period.full_days else Decimal(days) / Decimal(period.full_days)
     for line in plan.lines:
+        if line.pricing is not None:
+            if usage is not None and line.id not in usage:
+                continue  # billed from time entries (hours × each person's rate) by the caller
+            used = (usage or {}).get(line.id, Decimal(0))
+            rated = rate(used, line.pricing)
+            for text, qty, price in rated_lines(line.description, rated, line.pricing.unit):
+                out.append(
+                    LineInput(
+                        description=text,
+                        quantity=qty,
+                        unit_price=price,
+                        tax_rate=line.tax_rate,
+                        tax_category=line.tax_category,
+                        kind="usage",
+                        unit=line.pricing.unit,
+                        period_start=period.start,
+                        period_end=period.end,
+                        source_id=line.id,
+                    )
+                )
+            continue
         t = terms_at(plan, line, period.start)
         note = "" if factor == 1 else f" ({days} of {period.full_days} days)"
         out.append(
@@ -158,7 +196,7 @@ def proration_lines(plan: SchedulePlan, window: Period) -> list[LineInput]:
         if not window.start < change.effective <= window.end:
             continue
         line = next((x for x in plan.lines if x.id == change.line_id), None)
-        if line is None:
+        if line is None or line.metered:
             continue
         old = terms_at(plan, line, change.effective - timedelta(days=1))
         new = terms_at(plan, line, change.effective)

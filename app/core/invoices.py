@@ -95,7 +95,50 @@ class HistoryEntry:
     at: datetime
     actor: str
     action: str
-    note: str
+    note: str  # the audit event's data (JSON)
+    summary: str = ""  # the same in words, for lists
+
+
+ACTION_WORDS = {
+    "invoice.create": "Draft created",
+    "invoice.bill_run": "Created by the bill run",
+    "invoice.import": "Imported",
+    "invoice.edit": "Draft edited",
+    "invoice.approve": "Approved",
+    "invoice.issue": "Issued",
+    "invoice.void": "Voided",
+    "invoice.credit": "Credited",
+    "invoice.reject": "Rejected",
+    "invoice.dispute": "Marked disputed",
+    "invoice.dispute_withdrawn": "Dispute withdrawn",
+    "invoice.promise": "Promise to pay recorded",
+    "invoice.write_off": "Written off",
+    "invoice.sent": "Sent by e-mail",
+    "allocation.create": "Payment applied",
+    "allocation.undo": "Payment allocation undone",
+    "credit_note.create": "Credit note created",
+}
+
+
+def history_summary(action: str, data: dict[str, object]) -> str:
+    """One readable line for an audit event about an invoice."""
+    after = data.get("after") if isinstance(data.get("after"), dict) else {}
+    assert isinstance(after, dict)
+    words = ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " ").capitalize())
+    details = []
+    for key, label in (
+        ("number", ""),
+        ("amount", ""),
+        ("balance", "balance "),
+        ("reason", ""),
+        ("note", ""),
+        ("credit_note", "by "),
+        ("total", "total "),
+    ):
+        value = after.get(key)
+        if value:
+            details.append(f"{label}{value}")
+    return words + (": " + ", ".join(str(d) for d in details) if details else "")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from app.core.clients import FieldError
 from app.core.invoice_math import TaxCategory
 from app.core.recurrence import LAST_DAY, Cadence, Recurrence, RecurrenceError, Timing
+from app.core.usage import Pricing, UsageError
 
 CADENCE_LABELS = {
     Cadence.WEEKLY: "Weekly",
@@ -30,6 +31,8 @@ class ScheduleLineData:
     discount_percent: Decimal | None = None
     unit: str = ""
     id: int | None = None
+    pricing: Pricing | None = None  # a metered line: quantity from usage records of meter_item
+    meter_item: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ class Schedule:
     client_name: str
     currency: str
     pauses: tuple[tuple[date, date | None], ...] = ()
-    changes: tuple[tuple[int, date, Decimal | None, Decimal | None], ...] = field(default=())
+    # (line id, effective date, new quantity, new unit price, note)
+    changes: tuple[tuple[int, date, Decimal | None, Decimal | None, str], ...] = field(default=())
 
 
 def validate_schedule(data: ScheduleData, currency_exponent: int) -> list[FieldError]:
@@ -135,7 +139,24 @@ def validate_schedule(data: ScheduleData, currency_exponent: int) -> list[FieldE
             next(iter(data.recurrence().periods(limit=1)), None)
     except RecurrenceError as exc:
         errors.append(FieldError("cadence", str(exc).capitalize() + "."))
+    if any(ln.pricing is not None for ln in data.lines) and data.timing is not Timing.ARREARS:
+        errors.append(
+            FieldError("timing", "Metered lines are billed in arrears, after the usage is known.")
+        )
     for i, line in enumerate(data.lines, start=1):
+        if line.pricing is not None:
+            if not line.meter_item.strip():
+                errors.append(
+                    FieldError(
+                        f"lines[{i}].meter_item",
+                        f"Line {i}: name the usage item it is billed from.",
+                    )
+                )
+            try:
+                line.pricing.validate()
+            except UsageError as exc:
+                errors.append(FieldError(f"lines[{i}].pricing", f"Line {i}: {exc}."))
+            continue
         if not line.description.strip():
             errors.append(FieldError(f"lines[{i}].description", f"Line {i} needs a description."))
         if line.quantity <= 0:

@@ -17,6 +17,21 @@ _DOWN = re.compile(r"^down_revision\s*=\s*(None|['\"]([^'\"]+)['\"])", re.M)
 
 
 @cache
+def known_revisions() -> frozenset[str]:
+    return frozenset(_revisions())
+
+
+def _revisions() -> dict[str, str | None]:
+    revisions: dict[str, str | None] = {}
+    for path in VERSIONS_DIR.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REV.search(text), _DOWN.search(text)
+        if rev and down:
+            revisions[rev.group(1)] = down.group(2)
+    return revisions
+
+
+@cache
 def head_revision() -> str:
     revisions: dict[str, str | None] = {}
     for path in VERSIONS_DIR.glob("*.py"):

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.billing_plan import DuePeriod, SchedulePlan, change_inside, due_periods, period_lines
@@ -28,7 +28,7 @@ from app.core.invoice_math import LineInput, TaxCategory, compute_invoice
 from app.core.invoices import OPEN, Status
 from app.core.money import Money
 from app.core.recurrence import invoice_due
-from app.core.review import ReviewFacts, ReviewThresholds, review_reasons
+from app.core.review import ReviewFacts, ReviewReason, ReviewThresholds, review_reasons
 from app.db import models as m
 from app.services import locks
 from app.services import settings as settings_service
@@ -334,6 +334,9 @@ def run_bill_run(
                 chosen = {sid for sid, _ in periods}
                 only = chosen if only is None else only & chosen
             ids = _schedule_ids(uow.session, only)
+        with ctx.uow() as uow:
+            _interim_invoices(uow.session, ctx, today, result)
+            uow.commit()
         total = len(ids)
         done = 0
         for start in range(0, total, CHUNK):
@@ -383,13 +386,21 @@ def _bill_chunk(
     drafts: list[_Draft] = []
     for sched in chunk.schedules:
         client = chunk.clients[sched.client_id]
+        if sched.kind == "milestone":
+            if periods is None:
+                drafts += _milestone_drafts(session, sched, client, today, chunk, issue_clean, limits)
+            continue
         plan = to_plan(sched, client.currency)
         due = due_periods(plan, today, chunk.invoiced[sched.id], chunk.skipped[sched.id])
         if periods is not None:
             due = [d for d in due if (sched.id, d.period.start) in periods]
         for d in due:
+            metered = any(ln.metered for ln in plan.lines)
+            usage = _usage_for(session, sched, plan, d, today) if metered else None
+            if usage is not None and usage.wait:
+                break  # usage for this period is not expected yet: bill it on a later run
             draft = _plan_period(
-                sched, client, plan, d, len(due), chunk, limits, rules, needs_tax_id
+                sched, client, plan, d, len(due), chunk, limits, rules, needs_tax_id, usage
             )
             draft.issue_now = issue_clean and not draft.reasons
             if draft.issue_now:
@@ -411,6 +422,8 @@ class _Draft:
     terms_kind: str
     terms_days: int
     issue_now: bool = False
+    usage_record_ids: tuple[int, ...] = ()
+    milestone_id: int | None = None
 
 
 def _plan_period(
@@ -423,9 +436,12 @@ def _plan_period(
     limits: ReviewThresholds,
     rules: RoundingRules,
     needs_tax_id: bool,
+    usage: _PeriodUsage | None = None,
 ) -> _Draft:
     """Everything about one period's invoice, decided in memory (nothing written yet)."""
-    lines = period_lines(plan, due.period, due.previous)
+    lines = period_lines(plan, due.period, due.previous, usage.quantities if usage else None)
+    if usage is not None:
+        lines += usage.adjustments
     one_offs = _one_off_lines(chunk, client)
     lines += [li for _, li in one_offs]
     totals = compute_invoice(
@@ -451,12 +467,22 @@ def _plan_period(
     )
     chunk.invoiced[sched.id].add(due.period.start)
     chunk.previous_total[sched.id] = (due.period.start, Money(comparable, client.currency).minor)
+    reasons = review_reasons(facts, limits)
+    if usage is not None and usage.missing:
+        reasons.append(
+            ReviewReason(
+                "usage_missing",
+                f"Usage missing: no records for {', '.join(usage.missing)} in the period that ended "
+                f"{due.period.end.isoformat()}; the allowance alone is not billed.",
+            )
+        )
     return _Draft(
         sched=sched,
         client=client,
         due=due,
         totals=totals,
-        reasons=review_reasons(facts, limits),
+        reasons=reasons,
+        usage_record_ids=usage.record_ids if usage else (),
         one_offs=[charge for charge, _ in one_offs],
         terms_kind=sched.terms_kind or client.terms_kind,
         terms_days=sched.terms_days if sched.terms_days is not None else client.terms_days,
@@ -484,8 +510,8 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
                 "number": number,
                 "client_id": d.client.id,
                 "schedule_id": d.sched.id,
-                "period_start": d.due.period.start,
-                "period_end": d.due.period.end,
+                "period_start": None if d.milestone_id else d.due.period.start,
+                "period_end": None if d.milestone_id else d.due.period.end,
                 "issue_date": d.due.bill_date,
                 "due_date": invoice_due(d.due.bill_date, d.terms_kind, d.terms_days),
                 "currency": d.client.currency,
@@ -520,6 +546,18 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
     for invoice_id, d, row in zip(ids, drafts, rows, strict=True):
         for charge in d.one_offs:
             charge.invoice_id = invoice_id
+        if d.milestone_id:
+            session.execute(
+                update(m.Milestone)
+                .where(m.Milestone.id == d.milestone_id)
+                .values(invoice_id=invoice_id)
+            )
+        if d.usage_record_ids:
+            session.execute(
+                update(m.UsageRecord)
+                .where(m.UsageRecord.id.in_(d.usage_record_ids))
+                .values(invoice_id=invoice_id)
+            )
         events.append(
             (
                 "invoice.bill_run",
@@ -597,3 +635,316 @@ def _raise_review_items(session: Session, ctx: AppContext, invoice_id: int, d: _
             },
             actions="approve,edit,reject",
         )
+
+
+@dataclass
+class _PeriodUsage:
+    quantities: dict[int, Decimal]
+    record_ids: tuple[int, ...]
+    adjustments: list[LineInput]
+    missing: list[str]
+    wait: bool
+
+
+def _usage_for(
+    session: Session, sched: m.Schedule, plan: SchedulePlan, due: DuePeriod, today: date
+) -> _PeriodUsage:
+    """Metered quantities for a period, late records of earlier periods, and the missing-data rule.
+
+    A period whose usage has not arrived is not billed as zero: during the grace
+    days after its end it waits; after them it goes to review as "usage missing".
+    """
+    from datetime import timedelta
+
+    from app.core.usage import rate, rate_time
+    from app.services.usage import period_usage
+
+    quantities: dict[int, Decimal] = {}
+    record_ids: list[int] = []
+    adjustments: list[LineInput] = []
+    missing: list[str] = []
+    wait = False
+    grace_over = today > due.period.end + timedelta(days=sched.usage_grace_days)
+    invoiced = sorted(
+        (p_start, p_end)
+        for p_start, p_end in session.execute(
+            select(m.Invoice.period_start, m.Invoice.period_end).where(
+                m.Invoice.schedule_id == sched.id, m.Invoice.period_start < due.period.start
+            )
+        )
+        if p_start and p_end
+    )
+    for interim in session.execute(
+        select(m.Invoice).where(
+            m.Invoice.interim_schedule_id == sched.id,
+            m.Invoice.period_start == due.period.start,
+            m.Invoice.status != "void",
+        )
+    ).scalars():
+        for ln in interim.lines:
+            adjustments.append(
+                LineInput(
+                    description=f"Already billed on interim invoice {interim.number or interim.id}",
+                    quantity=Decimal(-1),
+                    unit_price=Money.from_minor(ln.net_minor, interim.currency).amount,
+                    tax_rate=ln.tax_rate,
+                    tax_category=TaxCategory(ln.tax_category),
+                    kind="adjustment",
+                    period_start=due.period.start,
+                    period_end=due.period.end,
+                )
+            )
+    for line in plan.lines:
+        if line.pricing is None:
+            continue
+        now = period_usage(session, sched.id, line.meter_item, due.period.start, due.period.end)
+        if now.records == 0:
+            wait = wait or not grace_over
+            missing.append(line.meter_item or line.description)
+        record_ids.extend(now.record_ids)
+        entries = _time_entries(session, now.record_ids, sched)
+        if entries:
+            for step in rate_time(entries):
+                adjustments.append(
+                    LineInput(
+                        description=f"{line.description}: {step.label}",
+                        quantity=step.quantity,
+                        unit_price=step.unit_price,
+                        tax_rate=line.tax_rate,
+                        tax_category=line.tax_category,
+                        kind="usage",
+                        unit="h",
+                        period_start=due.period.start,
+                        period_end=due.period.end,
+                        source_id=line.id,
+                    )
+                )
+        else:
+            quantities[line.id] = now.quantity
+        for p_start, p_end in invoiced:  # usage that arrived after its period was invoiced
+            late = period_usage(
+                session, sched.id, line.meter_item, p_start, p_end, unbilled_only=True
+            )
+            if not late.records:
+                continue
+            everything = period_usage(session, sched.id, line.meter_item, p_start, p_end)
+            billed = everything.quantity - late.quantity
+            delta = (
+                rate(everything.quantity, line.pricing).amount - rate(billed, line.pricing).amount
+            )
+            adjustments.append(
+                LineInput(
+                    description=f"{line.description}: late usage for {p_start.isoformat()} – "
+                    f"{p_end.isoformat()} ({late.quantity.normalize():f} {line.pricing.unit} "
+                    "arrived after that invoice)",
+                    quantity=Decimal(1),
+                    unit_price=delta,
+                    tax_rate=line.tax_rate,
+                    tax_category=line.tax_category,
+                    kind="adjustment",
+                    unit=line.pricing.unit,
+                    period_start=p_start,
+                    period_end=p_end,
+                    source_id=line.id,
+                )
+            )
+            record_ids.extend(late.record_ids)
+    return _PeriodUsage(quantities, tuple(record_ids), adjustments, missing, wait)
+
+
+def _milestone_drafts(
+    session: Session,
+    sched: m.Schedule,
+    client: m.Client,
+    today: date,
+    chunk: _Chunk,
+    issue_clean: bool,
+    limits: ReviewThresholds,
+) -> list[_Draft]:
+    """Each milestone due (by date or delivery) and not yet invoiced becomes one invoice."""
+    from app.core.currency import exponent
+    from app.core.recurrence import Period
+    from app.core.usage import Milestone as PlanMilestone
+    from app.core.usage import milestone_amounts
+
+    rows = list(
+        session.execute(
+            select(m.Milestone)
+            .where(m.Milestone.schedule_id == sched.id)
+            .order_by(m.Milestone.position)
+        ).scalars()
+    )
+    if not rows or sched.contract_value_minor is None:
+        return []
+    value = Money.from_minor(sched.contract_value_minor, client.currency)
+    amounts = milestone_amounts(
+        value.amount,
+        [
+            PlanMilestone(
+                r.name,
+                r.percent,
+                None
+                if r.amount_minor is None
+                else Money.from_minor(r.amount_minor, client.currency).amount,
+            )
+            for r in rows
+        ],
+        exponent(client.currency),
+    )
+    tax_rate = sched.lines[0].tax_rate if sched.lines else Decimal(0)
+    out = []
+    for ms, amount in zip(rows, amounts, strict=True):
+        due_on = ms.delivered_on or ms.due_date
+        if ms.invoice_id is not None or due_on is None or due_on > today:
+            continue
+        share = f"{ms.percent.normalize():f}% of " if ms.percent is not None else ""
+        line = LineInput(
+            f"{sched.name} — milestone: {ms.name} ({share}contract {value.plain()} {client.currency})",
+            Decimal(1),
+            amount,
+            tax_rate,
+            kind="milestone",
+        )
+        totals = compute_invoice([line], client.currency)
+        point = Period(ms.position, due_on, due_on, due_on, due_on)
+        draft = _Draft(
+            sched=sched,
+            client=client,
+            due=DuePeriod(point, None, due_on),
+            totals=totals,
+            reasons=[],
+            one_offs=[],
+            terms_kind=sched.terms_kind or client.terms_kind,
+            terms_days=sched.terms_days if sched.terms_days is not None else client.terms_days,
+            milestone_id=ms.id,
+        )
+        draft.reasons = review_reasons(
+            ReviewFacts(
+                total=totals.total, comparable_total=totals.total, client_has_email=bool(client.email),
+                client_has_address=bool(client.address_line1 and client.city),
+                client_invoice_count=chunk.client_invoice_count.get(client.id, 0),
+                previous_comparable_total=None, change_explains_variance=False, catch_up_periods=1,
+            ),
+            limits,
+        )
+        draft.issue_now = issue_clean and not draft.reasons
+        if draft.issue_now:
+            chunk.client_invoice_count[client.id] = chunk.client_invoice_count.get(client.id, 0) + 1
+        out.append(draft)
+    return out
+
+
+def _interim_invoices(
+    session: Session, ctx: AppContext, today: date, result: BillRunResult
+) -> None:
+    """Issue an interim invoice when a period's usage so far passes the line's threshold."""
+    from app.core.usage import rate
+    from app.services.invoice_store import issue, new_invoice
+    from app.services.usage import period_usage
+
+    schedule_ids = set(
+        session.execute(
+            select(m.ScheduleLine.schedule_id).where(
+                m.ScheduleLine.metered.is_(True),
+                m.ScheduleLine.pricing_json.like('%"interim_threshold": "%'),
+            )
+        ).scalars()
+    )
+    for sched in session.execute(
+        select(m.Schedule).where(m.Schedule.id.in_(schedule_ids), m.Schedule.status == "active")
+    ).scalars():
+        client = session.get(m.Client, sched.client_id)
+        assert client is not None
+        plan = to_plan(sched, client.currency)
+        period = plan.recurrence.period_containing(today)
+        if period is None or period.end < today:
+            continue
+        already = session.execute(
+            select(m.Invoice.id).where(
+                m.Invoice.interim_schedule_id == sched.id, m.Invoice.period_start == period.start
+            )
+        ).first()
+        if already:
+            continue
+        lines: list[LineInput] = []
+        billed_ids: list[int] = []
+        for line in plan.lines:
+            threshold = line.pricing.interim_threshold if line.pricing else None
+            if line.pricing is None or threshold is None:
+                continue
+            so_far = period_usage(session, sched.id, line.meter_item, period.start, today)
+            if so_far.quantity <= threshold:
+                continue
+            rated = rate(so_far.quantity, line.pricing)
+            lines.append(
+                LineInput(
+                    f"{line.description}: interim for {period.start.isoformat()} – {today.isoformat()}, "
+                    f"{so_far.quantity.normalize():f} {line.pricing.unit} so far (above {threshold.normalize():f})",
+                    Decimal(1),
+                    rated.amount,
+                    line.tax_rate,
+                    line.tax_category,
+                    kind="usage",
+                    unit=line.pricing.unit,
+                    period_start=period.start,
+                    period_end=today,
+                    source_id=line.id,
+                )
+            )
+            billed_ids.extend(so_far.record_ids)
+        if not lines:
+            continue
+        row = new_invoice(
+            session,
+            ctx,
+            client=client,
+            lines=lines,
+            issue_date=today,
+            due_date=invoice_due(
+                today,
+                sched.terms_kind or client.terms_kind,
+                sched.terms_days if sched.terms_days is not None else client.terms_days,
+            ),
+            terms_text=terms_text(
+                sched.terms_kind or client.terms_kind,
+                sched.terms_days if sched.terms_days is not None else client.terms_days,
+            ),
+            period_start=period.start,
+            period_end=today,
+            reference=f"Interim: {sched.name}",
+            bill_run_id=result.run_id,
+            audit_action="invoice.interim",
+        )
+        row.interim_schedule_id = sched.id
+        issue(session, ctx, row)
+        session.execute(
+            update(m.UsageRecord).where(m.UsageRecord.id.in_(billed_ids)).values(invoice_id=row.id)
+        )
+        result.created += 1
+        result.issued += 1
+        result.invoice_ids.append(row.id)
+
+
+def _time_entries(session: Session, record_ids: tuple[int, ...], sched: m.Schedule) -> list[Any]:
+    """Time-sheet records (each with a person's rate) among the period's records, if any."""
+    from app.core.usage import TimeEntry
+
+    if not record_ids:
+        return []
+    client = session.get(m.Client, sched.client_id)
+    assert client is not None
+    rows = session.execute(
+        select(m.UsageRecord.person, m.UsageRecord.quantity, m.UsageRecord.rate_minor)
+        .where(m.UsageRecord.id.in_(record_ids))
+        .order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)
+    ).all()
+    if not any(r.rate_minor is not None for r in rows):
+        return []
+    return [
+        TimeEntry(
+            r.person or "Unnamed",
+            r.quantity,
+            Money.from_minor(r.rate_minor or 0, client.currency).amount,
+        )
+        for r in rows
+    ]

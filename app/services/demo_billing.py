@@ -159,6 +159,7 @@ def _demo_payments(ctx: AppContext, rng: random.Random, today: date) -> tuple[in
                 pay_on,
                 reference=inv.number,
                 source="demo",
+                allocations=[(inv.id, amount.amount)],
             )
             paid += 1
         elif inv.currency == "EUR":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from app.core.invoices import (
     LineView,
     Status,
     TaxRowView,
+    history_summary,
     settled_status,
 )
 from app.core.money import Money
@@ -515,13 +517,22 @@ def invoice_ids(ctx: AppContext, q: InvoiceQuery) -> list[int]:
 
 
 def invoice_totals(ctx: AppContext, q: InvoiceQuery) -> list[tuple[str, int, int, int]]:
-    """Per currency: (currency, count, total, balance) of the filtered list, for the footer."""
-    stmt = select(
-        m.Invoice.currency,
-        func.count(),
-        func.sum(m.Invoice.total_minor),
-        func.sum(m.Invoice.balance_minor),
+    """Per currency: (currency, count, net total, balance owed) of the filtered list.
+
+    Credit notes count negative in the total (they reduce what was invoiced);
+    the balance sums only issued invoices that are still open, so drafts and
+    credit notes never look like money owed.
+    """
+    from sqlalchemy import case, literal_column
+
+    signed = case(
+        (m.Invoice.kind == "credit_note", -m.Invoice.total_minor), else_=m.Invoice.total_minor
     )
+    open_values = ",".join(f"'{s.value}'" for s in OPEN)
+    owed = case(
+        (literal_column(f"invoices.status IN ({open_values})"), m.Invoice.balance_minor), else_=0
+    )
+    stmt = select(m.Invoice.currency, func.count(), func.sum(signed), func.sum(owed))
     if q.search:
         stmt = stmt.join(m.Client, m.Client.id == m.Invoice.client_id)
     stmt = _filtered(q, stmt).group_by(m.Invoice.currency).order_by(m.Invoice.currency)
@@ -634,9 +645,16 @@ def _detail(s: Session, row: m.Invoice) -> InvoiceDetail:
         for (cat, rate), (base, tax) in groups.items()
     )
     history = tuple(
-        HistoryEntry(ev.at, ev.actor, ev.action, ev.data_json)
+        HistoryEntry(
+            ev.at,
+            ev.actor,
+            ev.action,
+            ev.data_json,
+            history_summary(ev.action, json.loads(ev.data_json or "{}")),
+        )
         for ev in audit.history(s, "invoice", row.id)
     )
+
     allocs = []
     for a in s.execute(
         select(m.Allocation).where(m.Allocation.invoice_id == row.id).order_by(m.Allocation.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,11 +31,13 @@ from app.core.schedules import (
     validate_schedule,
 )
 from app.core.text import fold
+from app.core.usage import pricing_to_dict
 from app.db import models as m
 from app.services.audit import record
 from app.services.context import AppContext
 from app.services.errors import NotFoundError, ValidationError
 from app.services.invoice_store import compute, rounding_rules
+from app.services.usage import period_usage, plan_pricing
 
 
 def _money(minor: int, currency: str) -> Decimal:
@@ -61,6 +64,8 @@ def to_plan(row: m.Schedule, currency: str) -> SchedulePlan:
                 tax_category=TaxCategory(ln.tax_category),
                 discount_percent=ln.discount_percent,
                 unit=ln.unit,
+                pricing=plan_pricing(ln),
+                meter_item=ln.meter_item,
             )
             for ln in row.lines
         ),
@@ -107,6 +112,8 @@ def _data(row: m.Schedule) -> ScheduleData:
                 discount_percent=ln.discount_percent,
                 unit=ln.unit,
                 id=ln.id,
+                pricing=plan_pricing(ln),
+                meter_item=ln.meter_item,
             )
             for ln in row.lines
         ),
@@ -127,6 +134,8 @@ def to_schedule(session: Session, row: m.Schedule) -> Schedule:
             discount_percent=ln.discount_percent,
             unit=ln.unit,
             id=ln.id,
+            pricing=plan_pricing(ln),
+            meter_item=ln.meter_item,
         )
         for ln in row.lines
     )
@@ -145,6 +154,7 @@ def to_schedule(session: Session, row: m.Schedule) -> Schedule:
                 c.effective_date,
                 c.quantity,
                 None if c.unit_price_minor is None else _money(c.unit_price_minor, client.currency),
+                c.note,
             )
             for c in row.changes
         ),
@@ -197,6 +207,9 @@ def _apply(row: m.Schedule, data: ScheduleData, currency: str) -> None:
         ln.tax_rate = ld.tax_rate
         ln.tax_category = ld.tax_category.value
         ln.discount_percent = ld.discount_percent
+        ln.metered = ld.pricing is not None
+        ln.meter_item = ld.meter_item.strip() if ld.pricing is not None else ""
+        ln.pricing_json = json.dumps(pricing_to_dict(ld.pricing)) if ld.pricing is not None else ""
         keep.append(ln)
     row.lines[:] = keep
 
@@ -377,8 +390,9 @@ def preview(
     data: ScheduleData,
     count: int = 12,
     after: date | None = None,
-    changes: tuple[PlanChange, ...] = (),
+    plan_changes: tuple[PlanChange, ...] = (),
     pauses: tuple[Pause, ...] = (),
+    schedule_id: int | None = None,
 ) -> list[PreviewItem]:
     """The next ``count`` invoices this agreement would produce (dates and amounts)."""
     with ctx.uow.read() as uow:
@@ -405,10 +419,12 @@ def preview(
                     ld.tax_category,
                     ld.discount_percent,
                     ld.unit,
+                    ld.pricing,
+                    ld.meter_item,
                 )
                 for i, ld in enumerate(data.lines)
             ),
-            changes=changes,
+            changes=plan_changes,
             pauses=pauses,
             uplift_percent=data.uplift_percent,
             prices_include_tax=data.prices_include_tax,
@@ -417,7 +433,17 @@ def preview(
         start_after = after if after is not None else ctx.clock.today() - _one_day()
         items = []
         for due in upcoming_periods(plan, start_after, count):
-            lines = period_lines(plan, due.period, due.previous)
+            usage = None
+            if schedule_id is not None and any(ln.metered for ln in plan.lines):
+                # what the next invoice would be with the usage records received so far
+                usage = {
+                    ln.id: period_usage(
+                        s, schedule_id, ln.meter_item, due.period.start, due.period.end
+                    ).quantity
+                    for ln in plan.lines
+                    if ln.metered
+                }
+            lines = period_lines(plan, due.period, due.previous, usage)
             totals = compute(s, lines, currency, data.prices_include_tax, rules)
             notes = []
             if any(ln.kind == "proration" for ln in lines):
@@ -446,13 +472,26 @@ def _one_day():  # type: ignore[no-untyped-def]
 @dataclass(frozen=True)
 class ScheduleQuery:
     search: str = ""
-    status: str = ""  # "" = active and paused
+    status: str = ""  # "" = active and paused; "all"; or one status
     client_id: int | None = None
+    sort: str = "client"  # client, name, status, start, end
+    descending: bool = False
+
+
+SCHEDULE_SORTS = {
+    "client": m.Client.search_key,
+    "name": m.Schedule.name,
+    "status": m.Schedule.status,
+    "start": m.Schedule.start_date,
+    "end": m.Schedule.end_date,
+}
 
 
 def schedule_ids(ctx: AppContext, q: ScheduleQuery) -> list[int]:
     stmt = select(m.Schedule.id).join(m.Client, m.Client.id == m.Schedule.client_id)
-    if q.status:
+    if q.status == "all":
+        pass
+    elif q.status:
         stmt = stmt.where(m.Schedule.status == q.status)
     else:
         stmt = stmt.where(m.Schedule.status.in_(("active", "paused")))
@@ -462,7 +501,9 @@ def schedule_ids(ctx: AppContext, q: ScheduleQuery) -> list[int]:
         stmt = stmt.where(
             m.Client.search_key.like(f"%{word}%") | func.upper(m.Schedule.name).like(f"%{word}%")
         )
-    stmt = stmt.order_by(m.Client.search_key, m.Schedule.name, m.Schedule.id)
+    column = SCHEDULE_SORTS.get(q.sort, m.Client.search_key)
+    first = column.desc() if q.descending else column.asc()
+    stmt = stmt.order_by(first, m.Client.search_key, m.Schedule.name, m.Schedule.id)
     with ctx.uow.read() as uow:
         return list(uow.session.execute(stmt).scalars())
 
@@ -480,15 +521,23 @@ def schedule_rows(ctx: AppContext, ids: list[int]) -> list[ScheduleRow]:
             ).scalars()
         }
         today = ctx.clock.today()
+        rules = rounding_rules(s)
         out: dict[int, ScheduleRow] = {}
         for r in rows:
             client = clients[r.client_id]
             plan = to_plan(r, client.currency)
-            nxt = upcoming_periods(plan, today, 1) if r.status != "ended" else []
-            amount = sum(
-                (Money.of(ln.unit_price * ln.quantity, client.currency) for ln in plan.lines),
-                Money.zero(client.currency),
-            )
+            nxt = upcoming_periods(plan, today, 3) if r.status != "ended" else []
+            # A full period's charges before tax, with discounts, changes and uplift
+            # (a short first or last period would understate the agreement).
+            full = next((d for d in nxt if not d.period.is_partial), nxt[0] if nxt else None)
+            if full is not None:
+                lines = period_lines(plan, full.period, full.previous)
+                amount = compute(s, lines, client.currency, plan.prices_include_tax, rules).subtotal
+            else:
+                amount = sum(
+                    (Money.of(ln.unit_price * ln.quantity, client.currency) for ln in plan.lines),
+                    Money.zero(client.currency),
+                )
             out[r.id] = ScheduleRow(
                 id=r.id,
                 client_id=r.client_id,

@@ -12,6 +12,7 @@ def install_hooks() -> None:
     global _installed
     if _installed:
         return
+    import app.services.mail_queue  # queues the e-mail of each issued invoice
     import app.services.pdf_archive  # noqa: F401  (registers the PDF archive issue hook)
 
     _installed = True

@@ -85,7 +85,14 @@ class Launcher(QObject):
             self.scheduler = BackgroundScheduler(handle, self)
             self.scheduler.progress.connect(self.window.show_progress)
             self.scheduler.started.connect(lambda text: self.window.statusBar().showMessage(text))
+            self.scheduler.missed.connect(self._offer_since_last_run)
             self.scheduler.start()
+
+    def _offer_since_last_run(self) -> None:
+        from app.ui.dialogs.since_last_run import maybe_show_since_last_run
+
+        assert self.window.handle is not None
+        maybe_show_since_last_run(self.window, self.window.handle)
 
     def _clients_ready(self) -> None:
         assert self.probe is not None

@@ -6,6 +6,7 @@ time they are shown, so start-up costs only what the first page needs.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,52 +40,27 @@ def _coming(title: str, what: str) -> Callable[[AppHandle], Page]:
     return lambda handle: ComingPage(handle, title, what)
 
 
-def _clients(handle: AppHandle) -> Page:
-    from app.ui.pages.clients import ClientsPage
+def _lazy(module: str, name: str) -> Callable[[AppHandle], Page]:
+    """A page factory that imports its module only when the page is first shown."""
 
-    return ClientsPage(handle)
+    def make(handle: AppHandle) -> Page:
+        page_class = getattr(importlib.import_module(module), name)
+        return page_class(handle)  # type: ignore[no-any-return]
 
-
-def _schedules(handle: AppHandle) -> Page:
-    from app.ui.pages.schedules import SchedulesPage
-
-    return SchedulesPage(handle)
-
-
-def _invoices(handle: AppHandle) -> Page:
-    from app.ui.pages.invoices import InvoicesPage
-
-    return InvoicesPage(handle)
-
-
-def _settings(handle: AppHandle) -> Page:
-    from app.ui.pages.settings import SettingsPage
-
-    return SettingsPage(handle)
+    return make
 
 
 PAGES: list[PageSpec] = [
-    PageSpec(
-        "dashboard",
-        "Dashboard",
-        _coming("Dashboard", "Invoiced, collected, overdue and at risk at a glance."),
-    ),
-    PageSpec("clients", "Clients", _clients),
-    PageSpec("schedules", "Schedules", _schedules),
-    PageSpec("invoices", "Invoices", _invoices),
-    PageSpec(
-        "payments", "Payments", _coming("Payments", "Money received, allocated and refunded.")
-    ),
-    PageSpec(
-        "bank", "Bank", _coming("Bank", "Import statements and reconcile them with invoices.")
-    ),
-    PageSpec(
-        "exceptions", "Exceptions", _coming("Exceptions", "Everything that needs a human decision.")
-    ),
-    PageSpec(
-        "reports", "Reports", _coming("Reports", "Aging, collections, tax and revenue reports.")
-    ),
-    PageSpec("settings", "Settings", _settings),
+    PageSpec("dashboard", "Dashboard", _lazy("app.ui.pages.dashboard", "DashboardPage")),
+    PageSpec("clients", "Clients", _lazy("app.ui.pages.clients", "ClientsPage")),
+    PageSpec("schedules", "Schedules", _lazy("app.ui.pages.schedules", "SchedulesPage")),
+    PageSpec("invoices", "Invoices", _lazy("app.ui.pages.invoices", "InvoicesPage")),
+    PageSpec("payments", "Payments", _lazy("app.ui.pages.payments", "PaymentsPage")),
+    PageSpec("bank", "Bank", _lazy("app.ui.pages.bank", "BankPage")),
+    PageSpec("exceptions", "Exceptions", _lazy("app.ui.pages.exceptions", "ExceptionsPage")),
+    PageSpec("outbox", "Outbox", _lazy("app.ui.pages.outbox", "OutboxPage")),
+    PageSpec("reports", "Reports", _lazy("app.ui.pages.reports", "ReportsPage")),
+    PageSpec("settings", "Settings", _lazy("app.ui.pages.settings", "SettingsPage")),
 ]
 
 
@@ -107,7 +83,7 @@ class MainWindow(QMainWindow):
         for i, spec in enumerate(PAGES, start=1):
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.title} (Ctrl+{i})")
+            item.setToolTip(f"{spec.title} (Ctrl+{i})" if i <= 9 else spec.title)
             item.setSizeHint(QSize(180, 38))
             self.sidebar.addItem(item)
         brand = QLabel("Counterfoil")
@@ -160,6 +136,11 @@ class MainWindow(QMainWindow):
         bill_run.setShortcut(QKeySequence("Ctrl+B"))
         bill_run.triggered.connect(self.open_bill_run)
         file_menu.addAction(bill_run)
+        from app.ui.dialogs.mail_settings import menu_action as mail_settings_action
+        from app.ui.widgets.payment_menu import money_in_actions
+
+        file_menu.addActions(money_in_actions(self))
+        file_menu.addAction(mail_settings_action(self))
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -168,7 +149,8 @@ class MainWindow(QMainWindow):
         go = self.menuBar().addMenu("&Go")
         for i, spec in enumerate(PAGES, start=1):
             action = QAction(spec.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
+            if i <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _c=False, k=spec.key: self.show_page(k))
             go.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -200,6 +182,10 @@ class MainWindow(QMainWindow):
         from app.ui import data_safety
 
         data_safety.install(self, handle)
+        from app.ui.pages.exceptions import SidebarBadge
+
+        row = next(i for i, spec in enumerate(PAGES) if spec.key == "exceptions")
+        self.exceptions_badge = SidebarBadge(handle, self.sidebar.item(row), "Exceptions")
         handle.ops.busy_changed.connect(self._on_busy)
         handle.bus.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.show_page(first_page)

@@ -25,6 +25,7 @@ class BackgroundScheduler(QObject):
     started = Signal(str)
     finished = Signal(str)
     progress = Signal(int, int, str)
+    missed = Signal()  # periods fell due while the app was closed: show "since last run"
 
     def __init__(self, handle: AppHandle, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +38,7 @@ class BackgroundScheduler(QObject):
         self._busy = False
         self.interval_minutes = 15
         self.enabled = True
+        self._missed_offered = False
 
     def start(self) -> None:
         if os.environ.get(DISABLE_ENV):
@@ -86,16 +88,29 @@ class BackgroundScheduler(QObject):
         )
 
     def _maybe_run(self, items: list[Any]) -> None:
-        if not items:
+        """Bill what fell due today; what fell due while the app was closed is the user's call."""
+        today = self.handle.ctx.clock.today()
+        missed = [i for i in items if i.bill_date < today]
+        if missed and not self._missed_offered:
+            self._missed_offered = True
+            self._busy = False
+            self.missed.emit()
+            return
+        todays = {(i.schedule_id, i.period_start) for i in items if i.bill_date >= today}
+        if not todays:
             self._busy = False
             return
         from app.services.bill_run import run_bill_run
 
-        self.started.emit(f"Bill run: {len(items)} invoice(s) due")
+        self.started.emit(f"Bill run: {len(todays)} invoice(s) due")
         ctx = self.handle.ctx
 
         def job(progress: Callable[[int, int, str], None], cancel: Any) -> Any:
-            return run_bill_run(ctx, progress=progress, cancel=cancel)
+            from app.services.pdf_archive import render_pending
+
+            result = run_bill_run(ctx, progress=progress, cancel=cancel, periods=todays)
+            render_pending(ctx, progress=progress, cancel=cancel)
+            return result
 
         self.handle.long_ops.run_long(job, self.progress.emit, self._done, self._failed)
 

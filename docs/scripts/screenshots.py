@@ -19,10 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 AS_OF = date(2026, 11, 25)
 SHOTS = [
+    ("dashboard", "dashboard.png"),
     ("clients", "clients.png"),
     ("schedules", "schedules.png"),
     ("invoices", "invoices.png"),
+    ("bank", "bank.png"),
     ("settings", "settings.png"),
+    # "page:report" opens a report on the Reports page before the grab.
+    ("reports:aging", "report-aging.png"),
+    ("reports:collections", "report-collections.png"),
 ]
 
 
@@ -60,9 +65,13 @@ def main() -> int:
         for key, filename in SHOTS + [
             (s.key, f"{s.key}.png") for s in PAGES if s.key not in dict(SHOTS)
         ]:
-            if key not in wanted:
+            page_key, _, report = key.partition(":")
+            if key not in wanted and page_key not in wanted:
                 continue
-            window.show_page(key)
+            page = window.show_page(page_key)
+            if report and hasattr(page, "show_report"):
+                _settle(qapp, ops)
+                page.show_report(report)
             _settle(qapp, ops)
             window.grab().save(str(out / filename))
             print(out / filename)

@@ -102,3 +102,20 @@ def _memory_engine():  # type: ignore[no-untyped-def]
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         Base.metadata.create_all(_ENGINE)
     return _ENGINE
+
+
+def test_data_from_a_newer_version_is_refused_unchanged(tmp_path: Path, capsys: object) -> None:
+    import sqlite3
+
+    from app.cli import run
+
+    home = tmp_path / "home"
+    assert run(["--data-dir", str(home), "init"]) == 0
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    db.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    db.commit()
+    db.close()
+    before = (home / "counterfoil.sqlite3").read_bytes()
+    assert run(["--data-dir", str(home), "list", "clients"]) == 3
+    assert "newer version of Counterfoil" in capsys.readouterr().err  # type: ignore[attr-defined]
+    assert (home / "counterfoil.sqlite3").read_bytes() == before

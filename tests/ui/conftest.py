@@ -48,8 +48,11 @@ class Gui:
         )
 
     def close(self) -> None:
+        from shiboken6 import isValid
+
         self.idle()
-        self.window.close()
+        if isValid(self.window):  # pytest-qt may already have deleted it
+            self.window.close()
         self.ops.shutdown()
         self.long_ops.shutdown()
         self.app.close()

@@ -76,8 +76,8 @@ def test_totals_per_currency_filters_and_search(gui: Gui, qtbot: Any) -> None:
 
     assert page.model.rowCount() == 4
     # EUR: 246.00 + 123.00 + 12.30 = 381.30 over 3 documents; GBP on its own line, never added.
-    # The draft's balance is its total until it is issued (service figures).
-    assert page.footer.rows == [("EUR", 3, 38130, 38130), ("GBP", 1, 9600, 9600)]
+    # Only open, issued invoices are owed: 246.00 + 123.00 = 369.00 (the draft owes nothing yet).
+    assert page.footer.rows == [("EUR", 3, 38130, 36900), ("GBP", 1, 9600, 9600)]
     assert "GBP 1 invoice · Total 96.00 · Balance 96.00" in page.footer.text()
     assert page.count_label.text() == "4 documents"
     assert "Draft #" in _numbers(page)[0]  # newest first: the draft is dated today

@@ -218,7 +218,7 @@ def test_pause_resume_change_and_end(gui: Gui, qtbot: Any, monkeypatch: Any) -> 
     change.ok_button.click()
     gui.idle()
     saved = svc.get_schedule(gui.ctx, s.id)
-    assert saved.changes == ((s.data.lines[0].id, date(2027, 5, 1), Decimal(3), None),)
+    assert saved.changes == ((s.data.lines[0].id, date(2027, 5, 1), Decimal(3), None, ""),)
     assert "1 May 2027: Retainer → quantity 3" in page.detail.toPlainText()
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)

@@ -30,6 +30,7 @@ from app.db.models.payments import (
     BankProfile,
     Payment,
 )
+from app.db.models.usage import Milestone, UsageRecord
 
 __all__ = [
     "Allocation",
@@ -48,6 +49,7 @@ __all__ = [
     "ExceptionItem",
     "Invoice",
     "InvoiceLine",
+    "Milestone",
     "NumberCounter",
     "OneOffCharge",
     "OutboxMessage",
@@ -58,4 +60,5 @@ __all__ = [
     "SchedulePause",
     "ScheduleSkip",
     "Setting",
+    "UsageRecord",
 ]

@@ -44,6 +44,10 @@ class Schedule(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     reference: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(12), default="recurring")  # recurring | milestone
+    contract_value_minor: Mapped[int | None] = mapped_column(MinorUnits, nullable=True)
+    # Metered lines: usage is expected by this many days after the period ends.
+    usage_grace_days: Mapped[int] = mapped_column(Integer, default=5)
 
     lines: Mapped[list[ScheduleLine]] = relationship(
         back_populates="schedule", cascade="all, delete-orphan", order_by="ScheduleLine.position"
@@ -75,6 +79,11 @@ class ScheduleLine(Base):
     tax_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal(0))
     tax_category: Mapped[str] = mapped_column(String(20), default="standard")
     discount_percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), nullable=True)
+    # A metered line takes its quantity from usage records of ``meter_item``,
+    # priced by ``pricing_json`` (app.core.usage.Pricing as JSON).
+    metered: Mapped[bool] = mapped_column(Boolean, default=False)
+    meter_item: Mapped[str] = mapped_column(String(100), default="")
+    pricing_json: Mapped[str] = mapped_column(Text, default="")
 
     schedule: Mapped[Schedule] = relationship(back_populates="lines")
 
@@ -188,6 +197,11 @@ class Invoice(Timestamps, Base):
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     bill_run_id: Mapped[int | None] = mapped_column(ForeignKey("bill_runs.id"), nullable=True)
+    # An interim (overage) invoice names its agreement here, not in schedule_id,
+    # which stays unique per period for the regular invoice.
+    interim_schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedules.id"), nullable=True
+    )
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     dispute_note: Mapped[str] = mapped_column(Text, default="")
     promise_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -212,6 +226,30 @@ class Invoice(Timestamps, Base):
             postgresql_where=text(
                 "balance_minor <> 0 AND status IN ('issued','sent','partly_paid')"
             ),
+        ),
+        # Reports: aging by client and currency as of any date, without a sort step.
+        Index(
+            "ix_invoices_open_aging",
+            "client_id",
+            "currency",
+            "due_date",
+            "issue_date",
+            "balance_minor",
+            sqlite_where=text("balance_minor <> 0 AND status IN ('issued','sent','partly_paid')"),
+            postgresql_where=text(
+                "balance_minor <> 0 AND status IN ('issued','sent','partly_paid')"
+            ),
+        ),
+        # Reports: invoiced per day/month/currency read from the index alone.
+        Index(
+            "ix_invoices_issue_figures",
+            "issue_date",
+            "kind",
+            "status",
+            "currency",
+            "total_minor",
+            "subtotal_minor",
+            "tax_minor",
         ),
     )
 

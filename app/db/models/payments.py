@@ -34,7 +34,28 @@ class Payment(Base):
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_payments_date", "date"),)
+    __table_args__ = (
+        Index("ix_payments_date", "date"),
+        # Reports: receipts per period, method and currency read from the index alone.
+        Index(
+            "ix_payments_date_figures",
+            "date",
+            "kind",
+            "currency",
+            "method",
+            "amount_minor",
+            "reversed_at",
+        ),
+        # Reports: unapplied client credit without scanning every payment.
+        Index(
+            "ix_payments_credit",
+            "client_id",
+            "currency",
+            "unallocated_minor",
+            sqlite_where=text("unallocated_minor <> 0"),
+            postgresql_where=text("unallocated_minor <> 0"),
+        ),
+    )
 
 
 class Allocation(Base):
@@ -61,7 +82,11 @@ class Allocation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_allocations_invoice_date", "invoice_id", "date"),)
+    __table_args__ = (
+        Index("ix_allocations_invoice_date", "invoice_id", "date"),
+        # Reports: what was applied after a day (aging as of a past date, AR trend).
+        Index("ix_allocations_date", "date", "invoice_id", "amount_minor"),
+    )
 
 
 class BankAccount(Base):

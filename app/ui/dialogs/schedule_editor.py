@@ -163,7 +163,8 @@ class ScheduleEditor(QDialog):
                 for ln in d.lines
             ]
         )
-        self.preview.changes = tuple(PlanChange(*c) for c in s.changes)
+        self.preview.changes = tuple(PlanChange(*c[:4]) for c in s.changes)
+        self.preview.schedule_id = s.id
         self.preview.pauses = tuple(Pause(start, end) for start, end in s.pauses)
 
     def value(self) -> tuple[ScheduleData | None, list[FieldError]]:

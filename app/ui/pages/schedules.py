@@ -76,7 +76,11 @@ class SchedulesPage(Page):
         self.table = list_view()
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionsClickable(False)
+        self._sort = ("client", False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._on_header_clicked)
         for col, width in ((1, 150), (2, 150), (3, 98), (4, 44), (5, 96), (6, 64)):
             header.resizeSection(col, width)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -167,7 +171,20 @@ class SchedulesPage(Page):
             self.empty.update_for(n)
             self._restore_selection()
 
-        self.handle.call(schedule_ids_for, search, status, on_done=done, on_error=self._error)
+        self.handle.call(
+            schedule_ids_for, search, status, *self._sort, on_done=done, on_error=self._error
+        )
+
+    def _on_header_clicked(self, section: int) -> None:
+        key = self.model.sort_key(section)
+        if key is None:
+            return
+        descending = self._sort == (key, False)
+        self._sort = (key, descending)
+        self.table.horizontalHeader().setSortIndicator(
+            section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.refresh()
 
     def _on_changed(self, what: str) -> None:
         if what in ("schedules", "clients", "invoices", "all"):

@@ -85,7 +85,7 @@ def schedule_html(s: Schedule, upcoming: list[PreviewItem], fig: Figures) -> str
             parts.append(f"<p style='margin:2px 0'>From {fig.date(start)} {span}</p>")
     if s.changes:
         parts.append(_section("Changes"))
-        for line_id, effective, qty, price in s.changes:
+        for line_id, effective, qty, price, note in s.changes:
             what = []
             if qty is not None:
                 what.append(f"quantity {fig.quantity(qty)}")
@@ -93,7 +93,9 @@ def schedule_html(s: Schedule, upcoming: list[PreviewItem], fig: Figures) -> str
                 what.append(f"price {_price(price, cur, fig)}")
             parts.append(
                 f"<p style='margin:2px 0'>{fig.date(effective)}: {esc(names.get(line_id, '?'))}"
-                f" → {', '.join(what)}</p>"
+                f" → {', '.join(what)}"
+                + (f" <span style='color:#6b7480'>({esc(note)})</span>" if note else "")
+                + "</p>"
             )
 
     parts.append(_section("Next invoices"))

@@ -21,10 +21,10 @@ UPCOMING_IN_DETAIL = 6
 
 
 def schedule_columns(fig: Figures) -> list[Column[ScheduleRow]]:
-    """The list's columns; the service orders by client then agreement (no header sorting)."""
+    """The list's columns; sortable ones name the service's sort key."""
     return [
-        Column("Client", lambda r: r.client_name),
-        Column("Agreement", lambda r: r.name),
+        Column("Client", lambda r: r.client_name, sort="client"),
+        Column("Agreement", lambda r: r.name, sort="name"),
         Column("Cadence", lambda r: r.cadence_text, tooltip=lambda r: r.cadence_text),
         Column(
             "Per period",
@@ -37,18 +37,22 @@ def schedule_columns(fig: Figures) -> list[Column[ScheduleRow]]:
         Column(
             "Status",
             lambda r: SCHEDULE_LABELS.get(r.status, r.status),
+            sort="status",
             foreground=lambda r: SCHEDULE_COLOURS.get(r.status),
         ),
     ]
 
 
-def schedule_ids_for(ctx: Any, search: str, status: str) -> list[int]:
-    """Ids for one filter; "all" lists the live agreements first, then the ended ones."""
-    if status == "all":
-        return svc.schedule_ids(ctx, svc.ScheduleQuery(search, "")) + svc.schedule_ids(
-            ctx, svc.ScheduleQuery(search, "ended")
-        )
-    return svc.schedule_ids(ctx, svc.ScheduleQuery(search, "" if status == "live" else status))
+def schedule_ids_for(
+    ctx: Any, search: str, status: str, sort: str = "client", descending: bool = False
+) -> list[int]:
+    """Ids for one filter, in the chosen order."""
+    return svc.schedule_ids(
+        ctx,
+        svc.ScheduleQuery(
+            search, "" if status == "live" else status, sort=sort, descending=descending
+        ),
+    )
 
 
 def schedule_detail(ctx: Any, schedule_id: int) -> tuple[Schedule, list[svc.PreviewItem]]:
@@ -61,7 +65,8 @@ def schedule_detail(ctx: Any, schedule_id: int) -> tuple[Schedule, list[svc.Prev
         s.data,
         UPCOMING_IN_DETAIL,
         None,
-        tuple(PlanChange(*c) for c in s.changes),
+        tuple(PlanChange(*c[:4]) for c in s.changes),
         tuple(Pause(a, b) for a, b in s.pauses),
+        schedule_id,  # metered lines: the next invoice with the usage received so far
     )
     return s, upcoming

@@ -41,6 +41,7 @@ class SchedulePreview(QWidget):
         self.figures = figures
         self.source = source
         self.changes: tuple[PlanChange, ...] = ()
+        self.schedule_id: int | None = None  # set when editing: usage so far feeds the preview
         self.pauses: tuple[Pause, ...] = ()
         self.items: list[PreviewItem] = []
         self.messages: list[str] = []
@@ -110,6 +111,7 @@ class SchedulePreview(QWidget):
             None,
             self.changes,
             self.pauses,
+            self.schedule_id,
             on_done=done,
             on_error=failed,
         )

@@ -1,0 +1,366 @@
+"""Usage and time records: import (idempotent), correction until invoiced, period totals."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.core.client_import import RowError
+from app.core.money import Money
+from app.core.text import fold
+from app.core.usage import Pricing, pricing_from_dict, pricing_to_dict
+from app.core.usage_import import read_usage
+from app.db import models as m
+from app.services.audit import record
+from app.services.context import AppContext
+from app.services.errors import InvariantError, NotFoundError, ValidationError
+
+
+@dataclass
+class UsageImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    late: int = 0  # records for periods already invoiced: billed as adjustments next time
+    rejected: list[RowError] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "late": self.late,
+            "rejected": [{"line": e.line, "reason": e.reason} for e in self.rejected],
+            "columns": self.columns,
+        }
+
+
+class UsageRejected(ValidationError):
+    def __init__(self, report: UsageImportReport) -> None:
+        self.report = report
+        shown = "; ".join(str(e) for e in report.rejected[:20])
+        super().__init__(f"{len(report.rejected)} row(s) rejected, nothing imported: {shown}")
+
+
+def _clients(s: Session) -> Any:
+    rows = s.execute(select(m.Client.id, m.Client.name, m.Client.email, m.Client.currency)).all()
+    by = {str(r.id): r for r in rows} | {r.email.lower(): r for r in rows if r.email}
+    names: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        names[fold(r.name)].append(r)
+
+    def find(text: str) -> Any:
+        t = text.strip()
+        hit = by.get(t) or by.get(t.lower())
+        if hit is not None:
+            return hit
+        found = names.get(fold(t), [])
+        if len(found) == 1:
+            return found[0]
+        raise ValueError(f"no single client {t!r} (use the client's name, id or e-mail)")
+
+    return find
+
+
+def _metered_schedules(s: Session) -> dict[int, list[tuple[int, str, str, str]]]:
+    """client id → [(schedule id, schedule name, reference, meter item)] of metered lines."""
+    out: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
+    stmt = (
+        select(
+            m.Schedule.client_id,
+            m.Schedule.id,
+            m.Schedule.name,
+            m.Schedule.reference,
+            m.ScheduleLine.meter_item,
+        )
+        .join(m.ScheduleLine, m.ScheduleLine.schedule_id == m.Schedule.id)
+        .where(m.ScheduleLine.metered.is_(True))
+    )
+    for client_id, sid, name, ref, item in s.execute(stmt):
+        out[client_id].append((sid, name, ref, item))
+    return out
+
+
+def _schedule_for(
+    options: list[tuple[int, str, str, str]], schedule_text: str, item: str
+) -> int | None:
+    if schedule_text:
+        wanted = fold(schedule_text)
+        hits = {sid for sid, name, ref, _ in options if wanted in (fold(name), fold(ref), str(sid))}
+        if len(hits) != 1:
+            raise ValueError(f"no single agreement {schedule_text!r} for this client")
+        return hits.pop()
+    hits = {sid for sid, _name, _ref, meter in options if fold(meter) == fold(item)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def import_usage(
+    ctx: AppContext,
+    data: bytes,
+    *,
+    skip_invalid: bool = False,
+    columns: dict[str, str] | None = None,
+    day_first: bool | None = None,
+    decimal_mark: str | None = None,
+) -> UsageImportReport:
+    """Add every new record (re-importing adds nothing); all or nothing unless ``skip_invalid``."""
+    parsed = read_usage(data, day_first=day_first, decimal_mark=decimal_mark, columns=columns)
+    report = UsageImportReport(rejected=list(parsed.errors), columns=parsed.columns)
+    with ctx.uow() as uow:
+        s = uow.session
+        find = _clients(s)
+        metered = _metered_schedules(s)
+        prepared = []
+        for row in parsed.rows:
+            try:
+                client = find(row.client)
+                schedule_id = _schedule_for(metered.get(client.id, []), row.schedule, row.item)
+                rate_minor = (
+                    Money.of(row.rate, client.currency).minor if row.rate is not None else None
+                )
+            except ValueError as exc:
+                report.rejected.append(RowError(row.line, str(exc)))
+                continue
+            prepared.append((row, client.id, schedule_id, rate_minor))
+        report.rejected.sort(key=lambda e: e.line)
+        if report.rejected and not skip_invalid:
+            raise UsageRejected(report)
+        existing: set[tuple[int, str]] = set()
+        keys = [(cid, row.record_key) for row, cid, _, _ in prepared]
+        for start in range(0, len(keys), 900):
+            part = keys[start : start + 900]
+            existing.update(
+                s.execute(
+                    select(m.UsageRecord.client_id, m.UsageRecord.record_key).where(
+                        m.UsageRecord.record_key.in_([k for _, k in part])
+                    )
+                ).all()
+            )
+        invoiced = _invoiced_periods(s, {sid for _, _, sid, _ in prepared if sid})
+        now = ctx.clock.now_utc()
+        rows = []
+        for row, client_id, schedule_id, rate_minor in prepared:
+            if (client_id, row.record_key) in existing:
+                report.duplicates += 1
+                continue
+            existing.add((client_id, row.record_key))
+            if schedule_id and any(
+                a <= row.occurred_on <= b for a, b in invoiced.get(schedule_id, [])
+            ):
+                report.late += 1
+            rows.append(
+                {
+                    "client_id": client_id,
+                    "schedule_id": schedule_id,
+                    "item": row.item,
+                    "occurred_on": row.occurred_on,
+                    "quantity": row.quantity,
+                    "description": row.description,
+                    "person": row.person,
+                    "rate_minor": rate_minor,
+                    "billable": row.billable,
+                    "record_key": row.record_key,
+                    "raw": row.raw,
+                    "created_at": now,
+                }
+            )
+        for start in range(0, len(rows), 5000):
+            s.execute(insert(m.UsageRecord), rows[start : start + 5000])
+        report.imported = len(rows)
+        record(
+            s,
+            ctx.audit,
+            "usage.import",
+            "usage",
+            0,
+            after={
+                "imported": report.imported,
+                "duplicates": report.duplicates,
+                "late": report.late,
+            },
+        )
+        uow.commit()
+    return report
+
+
+def _invoiced_periods(s: Session, schedule_ids: set[int]) -> dict[int, list[tuple[date, date]]]:
+    out: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    if not schedule_ids:
+        return out
+    for sid, start, end in s.execute(
+        select(m.Invoice.schedule_id, m.Invoice.period_start, m.Invoice.period_end).where(
+            m.Invoice.schedule_id.in_(schedule_ids)
+        )
+    ):
+        if start and end:
+            out[sid].append((start, end))
+    return out
+
+
+def correct_record(ctx: AppContext, record_id: int, quantity: Decimal, note: str = "") -> None:
+    """Change a record's quantity while its period is not invoiced yet."""
+    if quantity < 0:
+        raise ValidationError("A quantity cannot be negative.")
+    with ctx.uow() as uow:
+        row = uow.session.get(m.UsageRecord, record_id)
+        if row is None:
+            raise NotFoundError(f"There is no usage record {record_id}.")
+        if row.invoice_id is not None:
+            raise InvariantError(
+                "This record is already on an issued invoice; import a correction record instead."
+            )
+        before = row.quantity
+        row.quantity = quantity
+        record(
+            uow.session,
+            ctx.audit,
+            "usage.correct",
+            "usage",
+            row.id,
+            before={"quantity": str(before)},
+            after={"quantity": str(quantity), "note": note},
+        )
+        uow.commit()
+
+
+def set_metering(
+    ctx: AppContext, schedule_line_id: int, item: str, pricing: Pricing | None
+) -> None:
+    """Make a schedule line metered (or fixed again) with the given pricing."""
+    if pricing is not None:
+        pricing.validate()
+    with ctx.uow() as uow:
+        line = uow.session.get(m.ScheduleLine, schedule_line_id)
+        if line is None:
+            raise NotFoundError(f"There is no schedule line {schedule_line_id}.")
+        line.metered = pricing is not None
+        line.meter_item = item if pricing is not None else ""
+        line.pricing_json = json.dumps(pricing_to_dict(pricing)) if pricing is not None else ""
+        record(
+            uow.session,
+            ctx.audit,
+            "schedule.metering",
+            "schedule",
+            line.schedule_id,
+            after={"line": line.id, "item": item, "pricing": line.pricing_json},
+        )
+        uow.commit()
+
+
+def plan_pricing(line: m.ScheduleLine) -> Pricing | None:
+    if not line.metered or not line.pricing_json:
+        return None
+    return pricing_from_dict(json.loads(line.pricing_json))
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    quantity: Decimal
+    records: int
+    record_ids: tuple[int, ...]
+
+
+def period_usage(
+    s: Session, schedule_id: int, item: str, start: date, end: date, unbilled_only: bool = False
+) -> UsageTotals:
+    stmt = select(m.UsageRecord.id, m.UsageRecord.quantity).where(
+        m.UsageRecord.schedule_id == schedule_id,
+        m.UsageRecord.item == item,
+        m.UsageRecord.billable.is_(True),
+        m.UsageRecord.occurred_on >= start,
+        m.UsageRecord.occurred_on <= end,
+    )
+    if unbilled_only:
+        stmt = stmt.where(m.UsageRecord.invoice_id.is_(None))
+    rows = s.execute(stmt).all()
+    return UsageTotals(sum((q for _, q in rows), Decimal(0)), len(rows), tuple(i for i, _ in rows))
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    id: int
+    client_name: str
+    item: str
+    occurred_on: date
+    quantity: Decimal
+    person: str
+    description: str
+    billed: bool
+
+
+@dataclass(frozen=True)
+class UsageQuery:
+    client_id: int | None = None
+    schedule_id: int | None = None
+    item: str = ""
+    start: date | None = None
+    end: date | None = None
+
+
+def usage_ids(ctx: AppContext, q: UsageQuery) -> list[int]:
+    stmt = select(m.UsageRecord.id)
+    if q.client_id:
+        stmt = stmt.where(m.UsageRecord.client_id == q.client_id)
+    if q.schedule_id:
+        stmt = stmt.where(m.UsageRecord.schedule_id == q.schedule_id)
+    if q.item:
+        stmt = stmt.where(m.UsageRecord.item == q.item)
+    if q.start:
+        stmt = stmt.where(m.UsageRecord.occurred_on >= q.start)
+    if q.end:
+        stmt = stmt.where(m.UsageRecord.occurred_on <= q.end)
+    with ctx.uow.read() as uow:
+        return list(
+            uow.session.execute(
+                stmt.order_by(m.UsageRecord.occurred_on.desc(), m.UsageRecord.id.desc())
+            ).scalars()
+        )
+
+
+def usage_rows(ctx: AppContext, ids: list[int]) -> list[UsageRow]:
+    if not ids:
+        return []
+    stmt = (
+        select(m.UsageRecord, m.Client.name)
+        .join(m.Client, m.Client.id == m.UsageRecord.client_id)
+        .where(m.UsageRecord.id.in_(ids))
+    )
+    with ctx.uow.read() as uow:
+        found = {
+            r.id: UsageRow(
+                r.id,
+                name,
+                r.item,
+                r.occurred_on,
+                r.quantity,
+                r.person,
+                r.description,
+                r.invoice_id is not None,
+            )
+            for r, name in uow.session.execute(stmt)
+        }
+    return [found[i] for i in ids if i in found]
+
+
+def usage_totals(ctx: AppContext, q: UsageQuery) -> list[tuple[str, Decimal, int]]:
+    """(item, total quantity, records) for the filtered records: the list's footer."""
+    stmt = select(m.UsageRecord.item, func.sum(m.UsageRecord.quantity), func.count())
+    if q.client_id:
+        stmt = stmt.where(m.UsageRecord.client_id == q.client_id)
+    if q.schedule_id:
+        stmt = stmt.where(m.UsageRecord.schedule_id == q.schedule_id)
+    if q.start:
+        stmt = stmt.where(m.UsageRecord.occurred_on >= q.start)
+    if q.end:
+        stmt = stmt.where(m.UsageRecord.occurred_on <= q.end)
+    with ctx.uow.read() as uow:
+        return [
+            (item, Decimal(total or 0), n)
+            for item, total, n in uow.session.execute(stmt.group_by(m.UsageRecord.item))
+        ]
