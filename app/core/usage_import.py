@@ -52,6 +52,7 @@ USAGE_HEADERS: dict[str, tuple[str, ...]] = {
     "billable": ("billable", "chargeable", "is billable"),
 }
 _DATE_PREFIX = re.compile(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})")
+_PLAIN = re.compile(r"^\d{1,15}(\.\d{1,6})?$")  # the common case, read without the general parser
 _TRUE = {"yes", "y", "true", "1", "billable", "x", "ja", "oui"}
 _FALSE = {"no", "n", "false", "0", "non-billable", "nonbillable", "nein", "non"}
 
@@ -164,7 +165,12 @@ def read_usage(
     for line, cells in rows:
         c = Cells(line, cells, cols)
         try:
-            qty = parse_amount(c.get("quantity"), out.decimal_mark)
+            qty_text = c.get("quantity")
+            qty = (
+                Decimal(qty_text)
+                if _PLAIN.match(qty_text) and out.decimal_mark == "."
+                else parse_amount(qty_text, out.decimal_mark)
+            )
             if qty < 0:
                 raise ValueError("negative quantity (record a correction instead)")
             rate_text = c.get("rate")

@@ -388,7 +388,9 @@ def _bill_chunk(
         client = chunk.clients[sched.client_id]
         if sched.kind == "milestone":
             if periods is None:
-                drafts += _milestone_drafts(session, sched, client, today, chunk, issue_clean, limits)
+                drafts += _milestone_drafts(
+                    session, sched, client, today, chunk, issue_clean, limits
+                )
             continue
         plan = to_plan(sched, client.currency)
         due = due_periods(plan, today, chunk.invoiced[sched.id], chunk.skipped[sched.id])
@@ -543,6 +545,7 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
     ]
     session.execute(insert(m.InvoiceLine), line_rows)
     events: list[tuple[str, str, object, dict[str, Any]]] = []
+    billed_records: list[tuple[int, int]] = []
     for invoice_id, d, row in zip(ids, drafts, rows, strict=True):
         for charge in d.one_offs:
             charge.invoice_id = invoice_id
@@ -552,12 +555,7 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
                 .where(m.Milestone.id == d.milestone_id)
                 .values(invoice_id=invoice_id)
             )
-        if d.usage_record_ids:
-            session.execute(
-                update(m.UsageRecord)
-                .where(m.UsageRecord.id.in_(d.usage_record_ids))
-                .values(invoice_id=invoice_id)
-            )
+        billed_records.extend((invoice_id, record_id) for record_id in d.usage_record_ids)
         events.append(
             (
                 "invoice.bill_run",
@@ -602,6 +600,13 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
                     row["due_date"],
                 )
             )
+    if billed_records:  # which invoice billed each usage record, in one executemany
+        session.connection().exec_driver_sql(
+            "UPDATE usage_records SET invoice_id = ? WHERE id = ?"
+            if session.connection().dialect.name == "sqlite"
+            else "UPDATE usage_records SET invoice_id = %s WHERE id = %s",
+            billed_records,
+        )
     record_many(session, ctx.audit, events)
     run_issue_hooks(session, ctx, issued)
     for invoice_id, d in zip(ids, drafts, strict=True):
@@ -656,7 +661,7 @@ def _usage_for(
     """
     from datetime import timedelta
 
-    from app.core.usage import rate, rate_time
+    from app.core.usage import TimeEntry, rate, rate_time
     from app.services.usage import period_usage
 
     quantities: dict[int, Decimal] = {}
@@ -702,7 +707,12 @@ def _usage_for(
             wait = wait or not grace_over
             missing.append(line.meter_item or line.description)
         record_ids.extend(now.record_ids)
-        entries = _time_entries(session, now.record_ids, sched)
+        entries = [
+            TimeEntry(
+                person or "Unnamed", hours, Money.from_minor(rate_minor, plan.currency).amount
+            )
+            for person, hours, rate_minor in now.timed
+        ]
         if entries:
             for step in rate_time(entries):
                 adjustments.append(
@@ -820,10 +830,14 @@ def _milestone_drafts(
         )
         draft.reasons = review_reasons(
             ReviewFacts(
-                total=totals.total, comparable_total=totals.total, client_has_email=bool(client.email),
+                total=totals.total,
+                comparable_total=totals.total,
+                client_has_email=bool(client.email),
                 client_has_address=bool(client.address_line1 and client.city),
                 client_invoice_count=chunk.client_invoice_count.get(client.id, 0),
-                previous_comparable_total=None, change_explains_variance=False, catch_up_periods=1,
+                previous_comparable_total=None,
+                change_explains_variance=False,
+                catch_up_periods=1,
             ),
             limits,
         )
@@ -923,28 +937,3 @@ def _interim_invoices(
         result.created += 1
         result.issued += 1
         result.invoice_ids.append(row.id)
-
-
-def _time_entries(session: Session, record_ids: tuple[int, ...], sched: m.Schedule) -> list[Any]:
-    """Time-sheet records (each with a person's rate) among the period's records, if any."""
-    from app.core.usage import TimeEntry
-
-    if not record_ids:
-        return []
-    client = session.get(m.Client, sched.client_id)
-    assert client is not None
-    rows = session.execute(
-        select(m.UsageRecord.person, m.UsageRecord.quantity, m.UsageRecord.rate_minor)
-        .where(m.UsageRecord.id.in_(record_ids))
-        .order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)
-    ).all()
-    if not any(r.rate_minor is not None for r in rows):
-        return []
-    return [
-        TimeEntry(
-            r.person or "Unnamed",
-            r.quantity,
-            Money.from_minor(r.rate_minor or 0, client.currency).amount,
-        )
-        for r in rows
-    ]

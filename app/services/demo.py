@@ -219,6 +219,12 @@ def _billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
     return load_demo_billing(ctx, rng)
 
 
+def _exceptions(ctx: AppContext, rng: random.Random) -> dict[str, int]:
+    from app.services.demo_exceptions import load_demo_exceptions
+
+    return load_demo_exceptions(ctx, rng)
+
+
 # Each part of the product adds its demo data here, in order, with the same
 # seeded generator.
-DEMO_EXTENSIONS: list[Any] = [_billing]
+DEMO_EXTENSIONS: list[Any] = [_billing, _exceptions]

@@ -55,20 +55,28 @@ def _addresses(s: Session, client_ids: set[int]) -> dict[int, tuple[str, str]]:
 def _no_address(
     s: Session, ctx: AppContext, written: dict[str, int], messages: list[NewMessage]
 ) -> None:
+    """One item per client without an address (not one per message: a catch-up would flood)."""
+    waiting: dict[int, int] = {}
     for msg in messages:
-        if msg.status == "failed" and msg.key in written:
-            raise_item(
-                s,
-                ctx,
-                type="mail_failed",
-                entity_type="outbox",
-                entity_id=written[msg.key],
-                client_id=msg.client_id,
-                title="An e-mail could not be sent: the client has no e-mail address",
-                explanation=msg.note,
-                evidence={"kind": msg.kind, "invoice_id": msg.invoice_id},
-                actions="add the address to the client, then retry in the Outbox",
-            )
+        if msg.status == "failed" and msg.key in written and msg.client_id is not None:
+            waiting[msg.client_id] = waiting.get(msg.client_id, 0) + 1
+    for client_id, count in waiting.items():
+        client = s.get(m.Client, client_id)
+        name = client.name if client else f"client {client_id}"
+        raise_item(
+            s,
+            ctx,
+            type="mail_failed",
+            entity_type="client",
+            entity_id=client_id,
+            key="no_address",
+            client_id=client_id,
+            title=f"{name} has no e-mail address: invoices cannot be e-mailed",
+            explanation=NO_ADDRESS.format(name=name)
+            + f" {count} message(s) wait in the Outbox; retry them once the address is added.",
+            evidence={"messages": count},
+            actions="add the address to the client, then retry in the Outbox",
+        )
 
 
 def queue_issued(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.client_import import RowError
@@ -114,13 +115,18 @@ def import_usage(
     report = UsageImportReport(rejected=list(parsed.errors), columns=parsed.columns)
     with ctx.uow() as uow:
         s = uow.session
-        find = _clients(s)
+        find = functools.lru_cache(maxsize=None)(_clients(s))
         metered = _metered_schedules(s)
+        schedule_for = functools.lru_cache(maxsize=None)(
+            lambda client_id, schedule, item: _schedule_for(
+                metered.get(client_id, []), schedule, item
+            )
+        )
         prepared = []
         for row in parsed.rows:
             try:
                 client = find(row.client)
-                schedule_id = _schedule_for(metered.get(client.id, []), row.schedule, row.item)
+                schedule_id = schedule_for(client.id, row.schedule, row.item)
                 rate_minor = (
                     Money.of(row.rate, client.currency).minor if row.rate is not None else None
                 )
@@ -170,8 +176,8 @@ def import_usage(
                     "created_at": now,
                 }
             )
-        for start in range(0, len(rows), 5000):
-            s.execute(insert(m.UsageRecord), rows[start : start + 5000])
+        _store_records(s, rows)
+
         report.imported = len(rows)
         record(
             s,
@@ -187,6 +193,54 @@ def import_usage(
         )
         uow.commit()
     return report
+
+
+_COLUMNS = (
+    "client_id",
+    "schedule_id",
+    "item",
+    "occurred_on",
+    "quantity",
+    "description",
+    "person",
+    "rate_minor",
+    "billable",
+    "record_key",
+    "raw",
+    "created_at",
+)
+
+
+def _store_records(s: Session, rows: list[dict[str, Any]]) -> None:
+    """One executemany; on SQLite straight to the driver (values in SQLAlchemy's stored form)."""
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(m.UsageRecord.__table__.insert(), rows)
+        return
+    created = rows[0]["created_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    quantity_type = m.UsageRecord.__table__.c.quantity.type  # ScaledDecimal: refuses >6 decimals
+    conn.exec_driver_sql(
+        f"INSERT INTO usage_records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
+        [
+            (
+                r["client_id"],
+                r["schedule_id"],
+                r["item"],
+                r["occurred_on"].isoformat(),
+                quantity_type.process_bind_param(r["quantity"], conn.dialect),
+                r["description"],
+                r["person"],
+                r["rate_minor"],
+                int(r["billable"]),
+                r["record_key"],
+                r["raw"],
+                created,
+            )
+            for r in rows
+        ],
+    )
 
 
 def _invoiced_periods(s: Session, schedule_ids: set[int]) -> dict[int, list[tuple[date, date]]]:
@@ -264,12 +318,16 @@ class UsageTotals:
     quantity: Decimal
     records: int
     record_ids: tuple[int, ...]
+    # (person, hours, rate in minor units) of records that carry a rate: time sheets
+    timed: tuple[tuple[str, Decimal, int], ...] = ()
 
 
 def period_usage(
     s: Session, schedule_id: int, item: str, start: date, end: date, unbilled_only: bool = False
 ) -> UsageTotals:
-    stmt = select(m.UsageRecord.id, m.UsageRecord.quantity).where(
+    stmt = select(
+        m.UsageRecord.id, m.UsageRecord.quantity, m.UsageRecord.person, m.UsageRecord.rate_minor
+    ).where(
         m.UsageRecord.schedule_id == schedule_id,
         m.UsageRecord.item == item,
         m.UsageRecord.billable.is_(True),
@@ -278,8 +336,13 @@ def period_usage(
     )
     if unbilled_only:
         stmt = stmt.where(m.UsageRecord.invoice_id.is_(None))
-    rows = s.execute(stmt).all()
-    return UsageTotals(sum((q for _, q in rows), Decimal(0)), len(rows), tuple(i for i, _ in rows))
+    rows = s.execute(stmt.order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)).all()
+    return UsageTotals(
+        sum((r.quantity for r in rows), Decimal(0)),
+        len(rows),
+        tuple(r.id for r in rows),
+        tuple((r.person, r.quantity, r.rate_minor) for r in rows if r.rate_minor is not None),
+    )
 
 
 @dataclass(frozen=True)

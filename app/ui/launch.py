@@ -73,7 +73,7 @@ class Launcher(QObject):
 
     def _opened(self, app: Any) -> None:
         handle = AppHandle(app=app, ops=self.ops, bus=self.bus, long_ops=self.long_ops)
-        self.window.attach(handle)
+        self.window.attach(handle, first_page="clients" if self.probe is not None else "dashboard")
         page = self.window.page("clients")
         if self.probe is not None:
             page.model.modelReset.connect(self._clients_ready)  # type: ignore[attr-defined]

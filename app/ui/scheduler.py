@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -88,43 +89,68 @@ class BackgroundScheduler(QObject):
         )
 
     def _maybe_run(self, items: list[Any]) -> None:
-        """Bill what fell due today; what fell due while the app was closed is the user's call."""
+        """Bill what fell due today, archive PDFs, send due mail, scan for exceptions.
+
+        What fell due while the app was closed is the user's call ("since last
+        run"), so it is offered, not billed.
+        """
         today = self.handle.ctx.clock.today()
         missed = [i for i in items if i.bill_date < today]
         if missed and not self._missed_offered:
             self._missed_offered = True
-            self._busy = False
             self.missed.emit()
-            return
         todays = {(i.schedule_id, i.period_start) for i in items if i.bill_date >= today}
-        if not todays:
-            self._busy = False
-            return
-        from app.services.bill_run import run_bill_run
-
-        self.started.emit(f"Bill run: {len(todays)} invoice(s) due")
+        if todays:
+            self.started.emit(f"Bill run: {len(todays)} invoice(s) due")
         ctx = self.handle.ctx
 
-        def job(progress: Callable[[int, int, str], None], cancel: Any) -> Any:
+        def job(progress: Callable[[int, int, str], None], cancel: Any) -> Rounds:
+            from app.services.bill_run import run_bill_run
+            from app.services.delivery import send_due
+            from app.services.exception_scan import run_scan
             from app.services.pdf_archive import render_pending
 
-            result = run_bill_run(ctx, progress=progress, cancel=cancel, periods=todays)
-            render_pending(ctx, progress=progress, cancel=cancel)
-            return result
+            rounds = Rounds()
+            if todays:
+                rounds.bill_run = run_bill_run(
+                    ctx, progress=progress, cancel=cancel, periods=todays
+                )
+                render_pending(ctx, progress=progress, cancel=cancel)
+            if not cancel():
+                rounds.mail = send_due(ctx, progress=progress, cancel=cancel)
+            if not cancel():
+                rounds.scan = run_scan(ctx)
+            return rounds
 
         self.handle.long_ops.run_long(job, self.progress.emit, self._done, self._failed)
 
-    def _done(self, result: Any) -> None:
+    def _done(self, rounds: Rounds) -> None:
         self._busy = False
-        self.handle.bus.changed.emit("invoices")
-        text = (
-            f"Bill run: {result.created} invoice(s) created, {result.issued} issued, "
-            f"{result.review} waiting for review."
-        )
-        self.finished.emit(text)
-        self.handle.bus.status.emit(text)
+        for what in ("invoices", "outbox", "exceptions"):
+            self.handle.bus.changed.emit(what)
+        parts = []
+        if rounds.bill_run is not None:
+            r = rounds.bill_run
+            parts.append(
+                f"Bill run: {r.created} invoice(s) created, {r.issued} issued, {r.review} waiting for review."
+            )
+        if rounds.mail is not None and getattr(rounds.mail, "summary", ""):
+            parts.append(rounds.mail.summary)
+        text = " ".join(parts)
+        if text:
+            self.finished.emit(text)
+            self.handle.bus.status.emit(text)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
-        self.finished.emit(f"Bill run did not run: {exc}")
-        self.handle.bus.status.emit(f"Bill run did not run: {exc}")
+        self.finished.emit(f"Background work did not run: {exc}")
+        self.handle.bus.status.emit(f"Background work did not run: {exc}")
+
+
+@dataclass
+class Rounds:
+    """What one round of background work did."""
+
+    bill_run: Any = None
+    mail: Any = None
+    scan: Any = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -195,8 +196,19 @@ def test_void_and_credit_note_from_the_detail_pane(gui: Gui, qtbot: Any) -> None
     pane = page.pane
     assert pane.void_button.isVisible() and pane.credit_button.isVisible()
     assert not pane.edit_button.isVisible()  # an issued invoice is not editable
-    assert not pane.pdf_button.isEnabled()
-    assert "PDF" in pane.pdf_button.toolTip()
+    # Open PDF hands the archived file to the system viewer.
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[Any] = []
+    monkeypatch_open = QDesktopServices.openUrl
+    QDesktopServices.openUrl = lambda url: opened.append(url) or True  # type: ignore[method-assign]
+    try:
+        pane.pdf_button.click()
+        gui.idle()
+    finally:
+        QDesktopServices.openUrl = monkeypatch_open  # type: ignore[method-assign]
+    assert opened and opened[0].toLocalFile().endswith(".pdf")
+    assert Path(opened[0].toLocalFile()).read_bytes().startswith(b"%PDF")
     pane.void_button.click()
     dialog = _visible(ReasonDialog)
     dialog.ok_button.click()

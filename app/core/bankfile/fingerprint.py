@@ -17,6 +17,7 @@ time.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -25,11 +26,19 @@ from decimal import Decimal
 from app.core.bankfile.model import StatementLine
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def normalise_description(text: str) -> str:
-    """Lower-case letters and digits only, single-spaced, accents removed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+    """Lower-case letters and digits only, single-spaced, accents removed.
+
+    ASCII text (most bank lines) skips the Unicode decomposition; the result is
+    the same either way, and the key must never change between versions.
+    """
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub(" ", text.casefold()).strip()
 
 
 def _plain_amount(value: Decimal) -> str:

@@ -34,7 +34,7 @@ class UsageRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        UniqueConstraint("client_id", "record_key", name="uq_usage_records_client_key"),
+        UniqueConstraint("record_key", "client_id", name="uq_usage_records_client_key"),
         Index("ix_usage_records_schedule_item_day", "schedule_id", "item", "occurred_on"),
     )
 

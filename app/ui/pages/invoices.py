@@ -89,7 +89,10 @@ class InvoicesPage(InvoiceActions, Page):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.empty = EmptyHint(self.table)
         self.footer = TotalsFooter(self.figures)
-        self.pane = InvoiceDetailPane()
+        from app.ui.widgets.reminder_timeline import ReminderTimeline
+
+        self.timeline = ReminderTimeline(handle)
+        self.pane = InvoiceDetailPane(self.timeline)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -135,6 +138,10 @@ class InvoicesPage(InvoiceActions, Page):
         p.void_button.clicked.connect(self.void_current)
         p.credit_button.clicked.connect(self.credit_current)
         p.duplicate_button.clicked.connect(self.duplicate_current)
+        p.pdf_button.clicked.connect(self.open_pdf_current)
+        p.email_button.clicked.connect(self.email_current)
+        p.dispute_button.clicked.connect(self.dispute_current)
+        p.promise_button.clicked.connect(self.promise_current)
 
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_invoice)
@@ -286,6 +293,10 @@ class InvoicesPage(InvoiceActions, Page):
                 return
             clock = self.handle.ctx.clock
             self.pane.show_detail(detail, self.figures, self.today(), clock.tz)
+            if detail.row.number and detail.row.kind == "invoice":
+                self.timeline.show_invoice(detail.row.id)
+            else:
+                self.timeline.clear("Drafts and credit notes have no reminders.")
             self._update_actions()
 
         def missing(_exc: BaseException) -> None:

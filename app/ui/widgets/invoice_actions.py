@@ -216,6 +216,95 @@ class InvoiceActions:
             svc.duplicate_as_draft, d.row.id, on_done=done, on_error=self._error, changes="invoices"
         )
 
+    def open_pdf_current(self) -> None:
+        """Open the archived PDF (or a watermarked preview of a draft) in the system viewer."""
+        d = self._current()
+        if d is None:
+            return
+        from pathlib import Path
+
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from app.services.pdf_archive import pdf_path, preview_bytes
+
+        invoice_id, number = d.row.id, d.row.number
+        home = self.handle.ctx.home.root
+
+        def fetch(ctx: Any) -> Path:
+            if number:
+                return pdf_path(ctx, invoice_id)
+            target = home / "previews" / f"draft-{invoice_id}.pdf"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(preview_bytes(ctx, invoice_id))
+            return target
+
+        self.handle.call(
+            fetch,
+            on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+            on_error=self._error,
+        )
+
+    def email_current(self) -> None:
+        d = self._current()
+        if d is None:
+            return
+        from app.services.mail_queue import queue_invoice_email
+
+        self.handle.call(
+            queue_invoice_email,
+            d.row.id,
+            on_error=self._error,
+            changes="outbox,invoices",
+            on_done=lambda _n: self.handle.bus.status.emit(
+                f"{doc_title(d)} will be e-mailed again."
+            ),
+        )
+
+    def dispute_current(self) -> None:
+        d = self._current()
+        if d is None:
+            return
+        if d.disputed:
+            self.handle.call(
+                svc.mark_disputed, d.row.id, False, "", on_error=self._error, changes="invoices"
+            )
+            return
+        ReasonDialog(
+            self._widget(),
+            "Dispute",
+            f"Mark {doc_title(d)} disputed. Reminders pause until the dispute "
+            "is withdrawn or settled with a credit note.",
+            "Mark disputed",
+        ).ask(
+            lambda note: self.handle.call(
+                svc.mark_disputed, d.row.id, True, note, on_error=self._error, changes="invoices"
+            )
+        )
+
+    def promise_current(self) -> None:
+        d = self._current()
+        if d is None:
+            return
+        from datetime import timedelta
+
+        from app.ui.widgets.prompts import DateDialog
+
+        default = self.handle.ctx.clock.today() + timedelta(days=7)
+        DateDialog(
+            self._widget(),
+            "Promise to pay",
+            f"The client promised to pay {doc_title(d)} by this date. "
+            "Reminders pause until two days after it; if it passes unpaid, it appears in the exceptions "
+            "queue.",
+            "Record promise",
+            d.promise_date or default,
+        ).ask(
+            lambda on: self.handle.call(
+                svc.set_promise, d.row.id, on, on_error=self._error, changes="invoices"
+            )
+        )
+
     def _call(self, fn: Any, *args: Any) -> None:
         self.handle.call(fn, *args, on_error=self._error, changes="invoices")
 

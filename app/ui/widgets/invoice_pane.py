@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.invoices import EDITABLE, InvoiceDetail, InvoiceRow, Status
 from app.ui.widgets.figures import Figures
 from app.ui.widgets.invoice_view import invoice_html
 
-PDF_MISSING = "PDF rendering arrives with the PDF module"
-
 
 class InvoiceDetailPane(QWidget):
     """The invoice's full detail, with the actions that fit the selection beside it."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeline: QWidget | None = None) -> None:
         super().__init__()
         self.detail: InvoiceDetail | None = None
 
@@ -36,10 +41,18 @@ class InvoiceDetailPane(QWidget):
         self.void_button = button("Void…", "Cancel an unpaid invoice; it keeps its number")
         self.credit_button = button("Credit note…", "Correct an issued invoice")
         self.duplicate_button = button("Duplicate", "A new draft with the same lines")
-        self.pdf_button = button("Open PDF", PDF_MISSING)
-        self.pdf_button.setEnabled(False)
+        self.pdf_button = button("Open PDF", "The archived PDF (a watermarked preview for drafts)")
+        self.email_button = button(
+            "E-mail again", "Queue the invoice e-mail again (sent within minutes)"
+        )
+        self.dispute_button = button("Dispute…", "Reminders pause while an invoice is disputed")
+        self.promise_button = button("Promise to pay…", "Reminders pause until the promised date")
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.browser, "Invoice")
+        if timeline is not None:
+            self.tabs.addTab(timeline, "Reminders")
 
         actions = QVBoxLayout()
         actions.setSpacing(6)
@@ -53,6 +66,9 @@ class InvoiceDetailPane(QWidget):
             self.credit_button,
             self.duplicate_button,
             self.pdf_button,
+            self.email_button,
+            self.dispute_button,
+            self.promise_button,
         ):
             b.setMinimumWidth(150)
             actions.addWidget(b)
@@ -60,7 +76,7 @@ class InvoiceDetailPane(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(actions)
         self.show_nothing()
 
@@ -99,6 +115,9 @@ class InvoiceDetailPane(QWidget):
                 self.credit_button,
                 self.duplicate_button,
                 self.pdf_button,
+                self.email_button,
+                self.dispute_button,
+                self.promise_button,
             ):
                 b.setVisible(False)
             return
@@ -112,4 +131,13 @@ class InvoiceDetailPane(QWidget):
         self.void_button.setVisible(row.status in (Status.ISSUED, Status.SENT) and untouched)
         self.credit_button.setVisible(issued and row.total_minor > one.credited_minor)
         self.duplicate_button.setVisible(row.kind == "invoice")
-        self.pdf_button.setVisible(row.number is not None)
+        self.pdf_button.setVisible(True)
+        open_invoice = row.kind == "invoice" and row.status in (
+            Status.ISSUED,
+            Status.SENT,
+            Status.PARTLY_PAID,
+        )
+        self.email_button.setVisible(row.number is not None and row.status != Status.VOID)
+        self.dispute_button.setVisible(open_invoice)
+        self.dispute_button.setText("Withdraw dispute" if one.disputed else "Dispute…")
+        self.promise_button.setVisible(open_invoice)

@@ -22,10 +22,19 @@ ACCOUNT = "NL91 ABNA 0417 1643 00"
 
 def _line(**changes: object) -> StatementLine:
     base = StatementLine(
-        line_no=7, booking_date=date(2026, 3, 1), value_date=None, amount=D("-2.90"),
-        currency="EUR", description="Card payment  KIOSK", counterparty="Kiosk",
-        counterparty_iban="", reference="", bank_transaction_id=None, balance_after=None,
-        pending=False, raw="raw",
+        line_no=7,
+        booking_date=date(2026, 3, 1),
+        value_date=None,
+        amount=D("-2.90"),
+        currency="EUR",
+        description="Card payment  KIOSK",
+        counterparty="Kiosk",
+        counterparty_iban="",
+        reference="",
+        bank_transaction_id=None,
+        balance_after=None,
+        pending=False,
+        raw="raw",
     )
     return replace(base, **changes)
 
@@ -35,8 +44,13 @@ def test_fingerprint_ignores_formatting_but_not_substance() -> None:
     assert len(key) == 32
     # the same transaction from another export: other line number, spacing, case, accents,
     # trailing zeros, IBAN spacing
-    assert fingerprint(_line(line_no=99, description="card payment kiosk", amount=D("-2.9"),
-                             raw="other"), "NL91ABNA0417164300") == key
+    assert (
+        fingerprint(
+            _line(line_no=99, description="card payment kiosk", amount=D("-2.9"), raw="other"),
+            "NL91ABNA0417164300",
+        )
+        == key
+    )
     assert fingerprint(_line(amount=D("-2.91")), ACCOUNT) != key
     assert fingerprint(_line(booking_date=date(2026, 3, 2)), ACCOUNT) != key
     assert fingerprint(_line(description="Card payment BAKERY"), ACCOUNT) != key
@@ -80,3 +94,26 @@ def test_identical_twins_survive_an_overlapping_reimport() -> None:
     assert len(set(first_keys)) == 3
     new = [k for k in second_keys if k not in set(first_keys)]
     assert len(new) == 1  # only the fee is new; both coffees were already imported
+
+
+def _reference_normalise(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+
+
+def test_fast_description_normalisation_gives_exactly_the_stored_keys() -> None:
+    # Keys of earlier imports must never change: the fast path must equal the plain definition.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.core.bankfile.fingerprint import normalise_description
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text())
+    def check(text: str) -> None:
+        assert normalise_description(text) == _reference_normalise(text)
+
+    check()

@@ -77,7 +77,7 @@ def upgrade() -> None:
             ["schedule_id"], ["schedules.id"], name=op.f("fk_usage_records_schedule_id_schedules")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_usage_records")),
-        sa.UniqueConstraint("client_id", "record_key", name="uq_usage_records_client_key"),
+        sa.UniqueConstraint("record_key", "client_id", name="uq_usage_records_client_key"),
     )
     with op.batch_alter_table("usage_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_usage_records_client_id"), ["client_id"], unique=False)
