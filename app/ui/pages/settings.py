@@ -37,6 +37,13 @@ GROUPS = {
     "scheduler": "Background work",
     "bank": "Bank reconciliation",
     "backup": "Backups",
+    "branding": "Invoice layout",
+    "smtp": "E-mail server (the password is kept in the system keyring)",
+    "mail": "E-mail",
+    "dunning": "Payment reminders",
+    "late_fees": "Late fees and interest",
+    "exceptions": "Exceptions queue",
+    "assistant": "Writing assistant (optional)",
 }
 HIDDEN = {"ui.onboarded"}
 
@@ -72,8 +79,11 @@ class SettingsPage(Page):
         self.save_button = QPushButton("Save settings")
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.save)
+        self.setup_button = QPushButton("Run setup again…")
+        self.setup_button.clicked.connect(self.run_setup)
         bar = QHBoxLayout()
         bar.addWidget(self.message, 1)
+        bar.addWidget(self.setup_button)
         bar.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
@@ -133,6 +143,12 @@ class SettingsPage(Page):
                     Decimal(text) if decl.SPECS[key].kind is Decimal and _is_number(text) else text
                 )
         return out
+
+    def run_setup(self) -> None:
+        """The first-run wizard, filled in with what is stored; the form reloads afterwards."""
+        from app.ui.dialogs.setup_wizard import open_setup_wizard
+
+        open_setup_wizard(self, self.handle, on_finished=lambda _start: self.activated())
 
     def save(self) -> None:
         def done(_values: Any) -> None:
