@@ -147,6 +147,8 @@ def _load_chunk(session: Session, ids: list[int]) -> _Chunk:
             m.Invoice.schedule_id.in_(ids), m.Invoice.kind == "invoice"
         )
     ):
+        if start is None:  # milestone invoices have no period
+            continue
         invoiced[sid].add(start)
         if sid not in previous_total or previous_total[sid][0] < start:
             previous_total[sid] = (start, comparable)

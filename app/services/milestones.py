@@ -77,6 +77,7 @@ def set_plan(
         billed = [x for x in existing if x.invoice_id is not None]
         if billed and [b.name for b in billed] != [x.name for x in steps[: len(billed)]]:
             raise InvariantError("Invoiced milestones cannot change; add new ones after them.")
+        delivered = {old.name: old.delivered_on for old in existing if old.invoice_id is None}
         for old in existing:
             if old.invoice_id is None:
                 s.delete(old)
@@ -93,6 +94,7 @@ def set_plan(
                     if step.amount is None
                     else Money.of(step.amount, client.currency).minor,
                     due_date=step.due_date,
+                    delivered_on=delivered.get(step.name.strip()),  # delivery marks survive an edit
                 )
             )
         sched.kind = "milestone"

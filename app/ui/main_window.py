@@ -55,6 +55,7 @@ PAGES: list[PageSpec] = [
     PageSpec("clients", "Clients", _lazy("app.ui.pages.clients", "ClientsPage")),
     PageSpec("schedules", "Schedules", _lazy("app.ui.pages.schedules", "SchedulesPage")),
     PageSpec("invoices", "Invoices", _lazy("app.ui.pages.invoices", "InvoicesPage")),
+    PageSpec("usage", "Usage", _lazy("app.ui.pages.usage", "UsagePage")),
     PageSpec("payments", "Payments", _lazy("app.ui.pages.payments", "PaymentsPage")),
     PageSpec("bank", "Bank", _lazy("app.ui.pages.bank", "BankPage")),
     PageSpec("exceptions", "Exceptions", _lazy("app.ui.pages.exceptions", "ExceptionsPage")),

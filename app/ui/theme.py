@@ -16,4 +16,5 @@ def apply_theme(app: QApplication) -> None:
     app.setFont(font)
     qss = resource_path("style.qss")
     if qss.is_file():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+        icons = resource_path("icons").as_posix()  # url() in a style sheet needs an absolute path
+        app.setStyleSheet(qss.read_text(encoding="utf-8").replace("{ICONS}", icons))

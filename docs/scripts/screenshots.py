@@ -23,6 +23,7 @@ SHOTS = [
     ("clients", "clients.png"),
     ("schedules", "schedules.png"),
     ("invoices", "invoices.png"),
+    ("usage", "usage.png"),
     ("bank", "bank.png"),
     ("settings", "settings.png"),
     # "page:report" opens a report on the Reports page before the grab.

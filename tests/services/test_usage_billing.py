@@ -226,6 +226,7 @@ def test_milestones_bill_once_and_sum_exactly_to_the_contract(ctx: Any) -> None:
     second = run_bill_run(at(ctx, date(2026, 2, 20)))
     assert second.created == 1
     assert get_plan(ctx, s.id).billed_minor == 60000
+    assert run_bill_run(ctx).created == 0  # two milestone invoices, still exactly once
     from app.services.errors import ValidationError
 
     with pytest.raises(ValidationError, match="more than the contract value"):

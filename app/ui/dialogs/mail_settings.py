@@ -127,7 +127,11 @@ class MailSettingsDialog(QDialog):
                 then()
 
         self.handle.call(
-            self._store, self.values(), password, on_done=done, on_error=self._problem,
+            self._store,
+            self.values(),
+            password,
+            on_done=done,
+            on_error=self._problem,
             changes="settings",
         )
 

@@ -25,11 +25,12 @@ from app.core.billing_plan import Pause, PlanChange
 from app.core.clients import FieldError
 from app.core.schedules import Schedule, ScheduleData, ScheduleLineData
 from app.services import schedules as svc
+from app.ui.dialogs.pricing_dialog import Metering, PricingDialog
 from app.ui.handle import AppHandle
 from app.ui.widgets.client_picker import ClientPicker
 from app.ui.widgets.field_errors import FieldErrors
 from app.ui.widgets.figures import Figures
-from app.ui.widgets.line_items import LineItemsEditor, LineValues
+from app.ui.widgets.line_items import LineItemsEditor, LineRow, LineValues
 from app.ui.widgets.schedule_preview import SchedulePreview
 from app.ui.widgets.schedule_terms import ScheduleTermsBox
 
@@ -63,8 +64,11 @@ class ScheduleEditor(QDialog):
         self.reference = QLineEdit()
         self.reference.setPlaceholderText("Purchase order or contract number (optional)")
         self.billing = ScheduleTermsBox(figures, today or handle.ctx.clock.today(), self.errors)
+        self.figures = figures
         self.lines = LineItemsEditor(
-            decimal_mark=figures.decimal_mark, default_tax=figures.plain_decimal(default_tax)
+            decimal_mark=figures.decimal_mark,
+            default_tax=figures.plain_decimal(default_tax),
+            metering=True,
         )
         self.currency_note = QLabel()
         self.currency_note.setObjectName("muted")
@@ -131,6 +135,7 @@ class ScheduleEditor(QDialog):
         self.name.textChanged.connect(lambda _t: refresh())
         self.billing.changed.connect(refresh)
         self.lines.changed.connect(refresh)
+        self.lines.metering_requested.connect(self.edit_metering)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=lambda: self.lines.add_line(focus=True))
@@ -141,6 +146,23 @@ class ScheduleEditor(QDialog):
             f"Prices in {currency}, the client's currency." if currency else "Choose a client."
         )
         self.preview.schedule_refresh()
+
+    def edit_metering(self, row: LineRow) -> PricingDialog:
+        """Ask which usage the line bills and how it is priced (or make it fixed again)."""
+        dialog = PricingDialog(
+            self,
+            self.figures,
+            item=row.meter_item,
+            pricing=row.pricing,
+            currency=self.client.currency(),
+        )
+
+        def chosen(answer: Metering) -> None:
+            if row in self.lines.rows:
+                self.lines.set_metering(row, *(answer or ("", None)))
+
+        dialog.ask(chosen)
+        return dialog
 
     # values -----------------------------------------------------------------------
     def _fill(self, s: Schedule) -> None:
@@ -159,6 +181,8 @@ class ScheduleEditor(QDialog):
                     ln.tax_category,
                     ln.discount_percent,
                     ln.id,
+                    ln.pricing,
+                    ln.meter_item,
                 )
                 for ln in d.lines
             ]
@@ -189,6 +213,8 @@ class ScheduleEditor(QDialog):
                     ln.tax_category,
                     ln.discount_percent,
                     id=ln.id,
+                    pricing=ln.pricing,
+                    meter_item=ln.meter_item,
                 )
                 for ln in lines
             ),

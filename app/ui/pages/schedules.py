@@ -68,6 +68,8 @@ class SchedulesPage(Page):
         self.change_button = QPushButton("Record change…")
         self.change_button.setToolTip("A new quantity or price from a date")
         self.end_button = QPushButton("End agreement")
+        self.milestones_button = QPushButton("Milestones…")
+        self.milestones_button.setToolTip("Bill the agreement in steps of a contract value")
 
         ctx = handle.ctx
         self.model: LazyTableModel[ScheduleRow] = LazyTableModel(
@@ -99,7 +101,13 @@ class SchedulesPage(Page):
         actions = QHBoxLayout()
         actions.addWidget(self.status_filter)
         actions.addStretch(1)
-        for b in (self.edit_button, self.pause_button, self.change_button, self.end_button):
+        for b in (
+            self.edit_button,
+            self.pause_button,
+            self.change_button,
+            self.milestones_button,
+            self.end_button,
+        ):
             actions.addWidget(b)
 
         split = QSplitter()
@@ -126,6 +134,7 @@ class SchedulesPage(Page):
         self.pause_button.clicked.connect(self.pause_or_resume)
         self.change_button.clicked.connect(self.record_change)
         self.end_button.clicked.connect(self.end_or_reopen)
+        self.milestones_button.clicked.connect(self.edit_milestones)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
@@ -187,7 +196,7 @@ class SchedulesPage(Page):
         self.refresh()
 
     def _on_changed(self, what: str) -> None:
-        if what in ("schedules", "clients", "invoices", "all"):
+        if what in ("schedules", "clients", "invoices", "usage", "all"):
             self.refresh()
         if what in ("settings", "all"):
             self._load_settings()
@@ -240,6 +249,7 @@ class SchedulesPage(Page):
         s = self._current
         has = self._selected_id is not None
         self.edit_button.setEnabled(has)
+        self.milestones_button.setEnabled(has)
         live = s is not None and s.status != "ended"
         self.pause_button.setEnabled(live)
         self.change_button.setEnabled(live)
@@ -344,6 +354,13 @@ class SchedulesPage(Page):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._call(svc.set_status, s.id, "ended")
+
+    def edit_milestones(self) -> Any:
+        if self._selected_id is None:
+            return None
+        from app.ui.dialogs.milestone_editor import open_milestone_editor
+
+        return open_milestone_editor(self, self.handle, self._selected_id, self.figures)
 
     def _call(self, fn: Any, *args: Any) -> None:
         self.handle.call(fn, *args, changes="schedules", on_error=self._error)

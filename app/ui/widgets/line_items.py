@@ -3,6 +3,10 @@
 Each row reads its numbers with ``DecimalEdit``, so ``values()`` returns exact
 Decimals or names the field that could not be read (``lines[2].unit_price``,
 the same keys the services use in their validation errors).
+
+Agreement lines can also be metered (``metering=True``): a "Metered…" button
+per row asks the owner to choose the usage item and its pricing, and the row
+then takes its quantity and price from usage instead of its own fields.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clients import FieldError
 from app.core.invoice_math import TAX_LABELS, TaxCategory
+from app.core.usage import Pricing, PricingModel
 from app.ui.widgets.decimal_edit import DecimalEdit
 
 CATEGORY_LABELS = {
@@ -42,7 +47,18 @@ WIDTHS = {
     "discount_percent": 60,
     "amount": 92,
     "remove": 26,
+    "meter": 92,
 }
+METER_MODELS = {
+    PricingModel.PER_UNIT: "per unit",
+    PricingModel.TIERED: "tiered",
+    PricingModel.VOLUME: "volume",
+    PricingModel.PACKAGE: "package",
+}
+_METERED_STYLE = (
+    "QToolButton { background: #e8f0f8; border: 1px solid #9db7d1; border-radius: 4px; }"
+)
+_METER_ERROR = "QToolButton { background: #fff6f5; border: 1px solid #b3261e; border-radius: 4px; }"
 
 
 @dataclass(frozen=True)
@@ -54,14 +70,19 @@ class LineValues:
     tax_category: TaxCategory
     discount_percent: Decimal | None
     id: int | None = None
+    pricing: Pricing | None = None  # metered: quantity and price come from usage
+    meter_item: str = ""
 
 
 class LineRow(QWidget):
     """The fields of one line."""
 
-    def __init__(self, decimal_mark: str, show_amount: bool) -> None:
+    def __init__(self, decimal_mark: str, show_amount: bool, metering: bool = False) -> None:
         super().__init__()
         self.line_id: int | None = None
+        self.pricing: Pricing | None = None
+        self.meter_item = ""
+        self.meter: QToolButton | None = None
         self.description = QLineEdit()
         self.description.setPlaceholderText("What is billed, e.g. Support retainer")
         self.quantity = DecimalEdit("1", decimal_mark=decimal_mark)
@@ -93,6 +114,12 @@ class LineRow(QWidget):
         if show_amount:
             self.amount.setFixedWidth(WIDTHS["amount"])
             layout.addWidget(self.amount)
+        if metering:
+            self.meter = QToolButton()
+            self.meter.setFixedWidth(WIDTHS["meter"])
+            self.meter.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            layout.addWidget(self.meter)
+            self.set_metering("", None)
         self.remove.setFixedWidth(WIDTHS["remove"])
         layout.addWidget(self.remove)
         self.tax_category.currentIndexChanged.connect(self._category_changed)
@@ -103,7 +130,39 @@ class LineRow(QWidget):
             self.tax_rate.setText("0")
         self.tax_rate.setEnabled(standard)
 
+    def set_metering(self, item: str, pricing: Pricing | None) -> None:
+        """Make the row metered by ``item`` under ``pricing``, or fixed again (None)."""
+        self.meter_item, self.pricing = (item, pricing) if pricing is not None else ("", None)
+        metered = pricing is not None
+        for edit in (self.quantity, self.unit_price):
+            edit.setEnabled(not metered)
+        if metered:
+            self.quantity.clear()
+            self.unit_price.clear()
+            self.quantity.setPlaceholderText("usage")
+            self.unit_price.setPlaceholderText("by usage")
+        else:
+            self.quantity.setPlaceholderText("")
+            self.unit_price.setPlaceholderText("0.00")
+            if not self.quantity.text():
+                self.quantity.setText("1")
+        if self.meter is None:
+            return
+        if pricing is None:
+            self.meter.setText("Metered…")
+            self.meter.setToolTip("Bill this line from usage records (per unit, tiers, packages)")
+            self.meter.setStyleSheet("")
+        else:
+            self.meter.setText(item)
+            self.meter.setToolTip(
+                f"Metered: the quantity of “{item}” in each period, priced "
+                f"{METER_MODELS[pricing.model]}. Click to change."
+            )
+            self.meter.setStyleSheet(_METERED_STYLE)
+
     def field(self, name: str) -> QWidget | None:
+        if name in ("meter_item", "pricing"):
+            return self.meter
         return {
             "description": self.description,
             "quantity": self.quantity,
@@ -119,12 +178,20 @@ class LineItemsEditor(QWidget):
 
     changed = Signal()
 
+    metering_requested = Signal(object)  # the LineRow whose "Metered…" button was pressed
+
     def __init__(
-        self, *, decimal_mark: str = ".", show_amounts: bool = False, default_tax: str = "0"
+        self,
+        *,
+        decimal_mark: str = ".",
+        show_amounts: bool = False,
+        default_tax: str = "0",
+        metering: bool = False,
     ) -> None:
         super().__init__()
         self.decimal_mark = decimal_mark
         self.show_amounts = show_amounts
+        self.metering = metering
         self.default_tax = default_tax
         self.rows: list[LineRow] = []
 
@@ -142,6 +209,8 @@ class LineItemsEditor(QWidget):
         ]
         if show_amounts:
             titles.append(("Amount", "amount"))
+        if metering:
+            titles.append(("Quantity from", "meter"))
         titles.append(("", "remove"))
         for title, key in titles:
             label = QLabel(title)
@@ -150,7 +219,7 @@ class LineItemsEditor(QWidget):
                 hl.addWidget(label, 1)
                 continue
             label.setFixedWidth(WIDTHS[key])
-            if key not in ("tax_category", "remove"):
+            if key not in ("tax_category", "remove", "meter"):
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             hl.addWidget(label)
 
@@ -191,10 +260,12 @@ class LineItemsEditor(QWidget):
 
     # rows ---------------------------------------------------------------------
     def add_line(self, values: LineValues | None = None, *, focus: bool = False) -> LineRow:
-        row = LineRow(self.decimal_mark, self.show_amounts)
+        row = LineRow(self.decimal_mark, self.show_amounts, self.metering)
         row.tax_rate.setText(self.default_tax)
         if values is not None:
             self._fill(row, values)
+        if row.meter is not None:
+            row.meter.clicked.connect(lambda: self.metering_requested.emit(row))
         for w in (row.description, row.quantity, row.unit_price, row.tax_rate, row.discount):
             w.textChanged.connect(lambda _t: self.changed.emit())
         row.tax_category.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -223,6 +294,12 @@ class LineItemsEditor(QWidget):
         row.tax_category.setCurrentIndex(max(0, row.tax_category.findData(v.tax_category)))
         row.tax_rate.set_value(v.tax_rate)
         row.discount.set_value(v.discount_percent)
+        if v.pricing is not None:
+            row.set_metering(v.meter_item, v.pricing)
+
+    def set_metering(self, row: LineRow, item: str, pricing: Pricing | None) -> None:
+        row.set_metering(item, pricing)
+        self.changed.emit()
 
     def load(self, lines: list[LineValues]) -> None:
         for row in list(self.rows):
@@ -247,7 +324,7 @@ class LineItemsEditor(QWidget):
         n = 0
         for row in self.rows:
             texts = (row.description.text().strip(), row.unit_price.text().strip())
-            if not any(texts):
+            if not any(texts) and row.pricing is None:
                 continue
             n += 1
             read: dict[str, Decimal | None] = {}
@@ -262,7 +339,9 @@ class LineItemsEditor(QWidget):
                     errors.append(FieldError(f"lines[{n}].{name}", f"Line {n}: {problem}"))
                 read[name] = value
             price_key = f"lines[{n}].unit_price"
-            if read["unit_price"] is None and not any(e.field == price_key for e in errors):
+            if row.pricing is not None:
+                read["quantity"], read["unit_price"] = Decimal(1), Decimal(0)
+            elif read["unit_price"] is None and not any(e.field == price_key for e in errors):
                 errors.append(FieldError(price_key, f"Line {n} needs a price."))
             if any(e.field.startswith(f"lines[{n}].") for e in errors):
                 continue
@@ -275,13 +354,19 @@ class LineItemsEditor(QWidget):
                     tax_category=TaxCategory(row.tax_category.currentData()),
                     discount_percent=read["discount_percent"],
                     id=row.line_id,
+                    pricing=row.pricing,
+                    meter_item=row.meter_item,
                 )
             )
         return out, errors
 
     def filled_rows(self) -> list[LineRow]:
         """The rows that count as lines (not left completely empty), in order."""
-        return [r for r in self.rows if r.description.text().strip() or r.unit_price.text().strip()]
+        return [
+            r
+            for r in self.rows
+            if r.description.text().strip() or r.unit_price.text().strip() or r.pricing is not None
+        ]
 
     def set_amounts(self, texts: list[str]) -> None:
         rows = self.filled_rows()
@@ -299,6 +384,8 @@ class LineItemsEditor(QWidget):
                 if isinstance(edit, DecimalEdit):
                     edit.set_error("")
             row.description.setStyleSheet("")
+            if row.meter is not None:
+                row.set_metering(row.meter_item, row.pricing)
         messages: list[str] = []
         for e in errors:
             if not e.field.startswith("lines"):
@@ -312,6 +399,9 @@ class LineItemsEditor(QWidget):
                 widget = rows[index].field(name)
                 if isinstance(widget, DecimalEdit):
                     widget.set_error(e.message)
+                elif isinstance(widget, QToolButton):
+                    widget.setStyleSheet(_METER_ERROR)
+                    widget.setToolTip(e.message)
                 elif isinstance(widget, QLineEdit):
                     widget.setStyleSheet("QLineEdit { border: 1px solid #b3261e; }")
         self.error.setText("\n".join(dict.fromkeys(messages)))
