@@ -85,6 +85,23 @@ def _pages(app: Any) -> None:
         window.close()
 
 
+def _pdf_preview() -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    from app.core import settings as decl
+    from app.ui.widgets.branding_preview import render_sample
+
+    values = {key: spec.default for key, spec in decl.SPECS.items()}
+    buffer = QBuffer()
+    buffer.setData(QByteArray(render_sample(values)))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    image = document.render(0, QSize(200, 280))
+    assert not image.isNull(), "Qt could not draw the PDF"
+
+
 def run_self_test(args: argparse.Namespace, out: Output) -> int:
     results: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="counterfoil-selftest-") as tmp:
@@ -105,6 +122,7 @@ def run_self_test(args: argparse.Namespace, out: Output) -> int:
             check("invoice: issue, render and archive its PDF, verify", lambda: _pdf(app))
             check("window: open every page offscreen", lambda: _pages(app))
             app.close()
+        check("layout preview: draw a PDF page with Qt", _pdf_preview)
     failed = [n for n, r in results if r != "ok"]
     out.result(
         {"ok": not failed, "checks": dict(results)},

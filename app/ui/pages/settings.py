@@ -86,11 +86,24 @@ class SettingsPage(Page):
         bar.addWidget(self.setup_button)
         bar.addWidget(self.save_button)
 
+        from app.ui.widgets.branding_preview import BrandingPreview
+
+        self.preview = BrandingPreview(handle)
+        split = QHBoxLayout()
+        split.addWidget(scroll, 1)
+        split.addWidget(self.preview)
+        for key, editor in self._editors.items():
+            if key.startswith(("branding.", "company.")):
+                _on_edit(editor, self._preview_changed)
+
         layout = QVBoxLayout(self)
         layout.addWidget(page_header("Settings", "Your company, numbering, tax and automation"))
-        layout.addWidget(scroll, 1)
+        layout.addLayout(split, 1)
         layout.addLayout(bar)
         self.activated()
+
+    def _preview_changed(self) -> None:
+        self.preview.show_values(self.values())
 
     def _editor(self, spec: decl.SettingSpec) -> QWidget:
         if spec.kind is bool:
@@ -160,6 +173,20 @@ class SettingsPage(Page):
         self.handle.call(
             svc.save_settings, self.values(), on_done=done, on_error=failed, changes="settings"
         )
+
+
+def _on_edit(editor: QWidget, callback: Any) -> None:
+    """Call ``callback`` whenever the editor's value changes, whatever its kind."""
+    if isinstance(editor, QCheckBox):
+        editor.toggled.connect(lambda _v: callback())
+    elif isinstance(editor, QComboBox):
+        editor.currentTextChanged.connect(lambda _v: callback())
+    elif isinstance(editor, QSpinBox):
+        editor.valueChanged.connect(lambda _v: callback())
+    elif isinstance(editor, QPlainTextEdit):
+        editor.textChanged.connect(callback)
+    elif isinstance(editor, QLineEdit):
+        editor.textChanged.connect(lambda _v: callback())
 
 
 def _is_number(text: str) -> bool:
