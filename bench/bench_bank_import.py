@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_bank_parse import make_csv  # noqa: E402
+from bench_bank_parse import make_csv
 
 RULES = """skip 4
 separator ;

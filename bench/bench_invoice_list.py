@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
 
 def seed(ctx, n: int) -> None:  # type: ignore[no-untyped-def]
@@ -60,10 +60,10 @@ def main() -> int:
     qapp = QApplication.instance() or QApplication([])
 
     class Bare(QAbstractTableModel):
-        def rowCount(self, parent=QModelIndex()):  # noqa: B008, N802
+        def rowCount(self, parent=QModelIndex()):  # noqa: B008
             return args.invoices
 
-        def columnCount(self, parent=QModelIndex()):  # noqa: B008, N802
+        def columnCount(self, parent=QModelIndex()):  # noqa: B008
             return 8
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.bankfile import (
@@ -29,13 +31,13 @@ from app.core.bankfile import (
     parse_statement,
 )
 from app.core.bankfile.model import Detection
-from app.core.currency import UnknownCurrencyError, normalise_currency
-from app.core.money import Money
+from app.core.currency import UnknownCurrencyError, exponent, normalise_currency
 from app.db import models as m
 from app.services import settings as settings_service
 from app.services.audit import record
 from app.services.context import AppContext
 from app.services.errors import ValidationError
+from app.services.statement_head import read_for_preview
 
 DEFAULT_ACCOUNT = "Main account"
 
@@ -91,30 +93,44 @@ def read_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
+PREVIEW_LINES = 500
+
+
 @dataclass
 class ImportPreview:
+    """The file as it would be imported; ``complete`` is False when only its head was read."""
+
     statement: Statement
     profile: CsvProfile | None
     detection: Detection
     saved_profile: bool
     duplicates: int
     account: str
+    complete: bool = True
 
 
-def _saved_profile(s: Session, data: bytes, filename: str) -> tuple[CsvProfile | None, bool]:
-    try:
-        guessed, _detection = detect_csv_profile(data, filename)
-    except StatementError:
-        return None, False
+def _saved_profile(s: Session, signature: str) -> CsvProfile | None:
     row = s.execute(
         select(m.BankProfile)
-        .where(m.BankProfile.header_signature == guessed.signature)
+        .where(m.BankProfile.header_signature == signature)
         .order_by(m.BankProfile.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    if row is None:
-        return None, False
-    return CsvProfile.from_dict(json.loads(row.profile_json)), True
+    return CsvProfile.from_dict(json.loads(row.profile_json)) if row is not None else None
+
+
+def _detected_or_saved(
+    s: Session, data: bytes, filename: str
+) -> tuple[CsvProfile | None, Detection | None, bool]:
+    """The layout saved for this header, else the detected one (with its detection)."""
+    try:
+        guessed, detection = detect_csv_profile(data, filename)
+    except StatementError:
+        return None, None, False
+    saved = _saved_profile(s, guessed.signature)
+    if saved is not None:
+        return saved, None, True
+    return guessed, detection, False
 
 
 def _is_delimited(data: bytes, filename: str) -> bool:
@@ -128,21 +144,39 @@ def _is_delimited(data: bytes, filename: str) -> bool:
 
 
 def preview(
-    ctx: AppContext, path: Path, profile: CsvProfile | None = None, account: str | None = None
+    ctx: AppContext,
+    path: Path,
+    profile: CsvProfile | None = None,
+    account: str | None = None,
+    max_lines: int | None = PREVIEW_LINES,
 ) -> ImportPreview:
-    """Read the file as it would be imported, without writing (for the wizard's preview)."""
+    """Read the file as it would be imported, without writing (for the wizard's preview).
+
+    A delimited file longer than ``max_lines`` rows is parsed only as far as the
+    preview shows (``complete`` is then False; its counts are those of the head);
+    the import itself always reads the whole file.  ``max_lines=None`` reads it all.
+    """
     data = read_file(path)
     with ctx.uow.read() as uow:
         s = uow.session
         saved = False
+        detection: Detection | None = None
         if profile is None and _is_delimited(data, path.name):
-            profile, saved = _saved_profile(s, data, path.name)
-        statement = parse_statement(data, path.name, profile)
-        if profile is None and _is_delimited(data, path.name):
-            profile, _ = detect_csv_profile(data, path.name)
+            profile, detection, saved = _detected_or_saved(s, data, path.name)
+        statement, profile, detection, complete = read_for_preview(
+            data, path.name, profile, detection, max_lines
+        )
         acct = _account_name(s, statement, account)
         duplicates = _count_existing(s, acct, statement)
-    return ImportPreview(statement, profile, statement.detection, saved, duplicates, acct)
+    return ImportPreview(statement, profile, detection, saved, duplicates, acct, complete)
+
+
+def list_accounts(ctx: AppContext) -> list[str]:
+    """The bank accounts statements were imported into, by name (for the wizard's choice)."""
+    with ctx.uow.read() as uow:
+        return list(
+            uow.session.execute(select(m.BankAccount.name).order_by(m.BankAccount.name)).scalars()
+        )
 
 
 def _account_name(s: Session, statement: Statement, requested: str | None) -> str:
@@ -174,6 +208,16 @@ def _account(s: Session, ctx: AppContext, name: str, statement: Statement) -> m.
 
 
 def _existing(s: Session, account_id: int, keys: list[str]) -> set[str]:
+    """Keys of this file already stored for the account.
+
+    A small account is read whole in one query; a large one is asked in
+    batches, so neither a big file nor a big history costs much.
+    """
+    stored = s.scalar(select(func.count()).where(m.BankLine.account_id == account_id)) or 0
+    if stored <= 4 * len(keys):
+        wanted = set(keys)
+        every = s.execute(select(m.BankLine.fingerprint).where(m.BankLine.account_id == account_id))
+        return {k for k in every.scalars() if k in wanted}
     found: set[str] = set()
     for start in range(0, len(keys), 900):
         part = keys[start : start + 900]
@@ -214,7 +258,8 @@ def import_statement(
         s = uow.session
         saved = False
         if profile is None and _is_delimited(data, path.name):
-            profile, saved = _saved_profile(s, data, path.name)
+            found, _detection, saved = _detected_or_saved(s, data, path.name)
+            profile = found if saved else None
         statement = parse_statement(data, path.name, profile, progress, cancel)
         if statement.problems and not accept_problems:
             raise UnreadableLines(path.name, statement.problems)
@@ -259,8 +304,7 @@ def import_statement(
                 line.currency or statement.currency, acct.currency or company_currency
             )
             rows.append(_line_row(acct.id, imp.id, line, key, currency))
-        if rows:
-            s.execute(insert(m.BankLine), rows)
+        _store_lines(s, rows)
         imp.imported_count = result.imported = len(rows)
         imp.duplicate_count = result.duplicates
         result.import_id = imp.id
@@ -303,32 +347,89 @@ def _currency(stated: str | None, fallback: str) -> str:
         return fallback
 
 
+_COLUMNS = (
+    "account_id",
+    "import_id",
+    "line_no",
+    "booking_date",
+    "value_date",
+    "amount_minor",
+    "currency",
+    "description",
+    "counterparty",
+    "counterparty_iban",
+    "reference",
+    "bank_txn_id",
+    "balance_minor",
+    "pending",
+    "fingerprint",
+    "status",
+    "raw",
+    "match_kind",
+    "match_score",
+    "match_explanation",
+    "suggestions_json",
+)
+
+
+def _store_lines(s: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the new lines in one executemany.
+
+    On SQLite the rows go straight to the driver (dates as ISO text, the way
+    SQLAlchemy stores them): per-row parameter processing would cost more than
+    reading the whole file.  Other databases take the ordinary Core insert.
+    """
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(m.BankLine.__table__.insert(), rows)
+        return
+    sql = (
+        f"INSERT INTO bank_lines ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+    )
+    conn.exec_driver_sql(
+        sql,
+        [
+            tuple(
+                (v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, bool) else v)
+                for v in (r[c] for c in _COLUMNS)
+            )
+            for r in rows
+        ],
+    )
+
+
+def _minor(value: Decimal, scale: int) -> int:
+    """Integer minor units, rounded half-up (bank amounts already have the currency's decimals)."""
+    return int(value.scaleb(scale).to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def _line_row(
     account_id: int, import_id: int, line: Any, key: str, currency: str
 ) -> dict[str, Any]:
-    amount = Money.of(line.amount, currency).minor
-    balance = None
-    if line.balance_after is not None:
-        try:
-            balance = Money.of(line.balance_after, currency).minor
-        except ValueError:
-            balance = None
+    scale = exponent(currency)
     return {
         "account_id": account_id,
         "import_id": import_id,
         "line_no": line.line_no,
         "booking_date": line.booking_date,
         "value_date": line.value_date,
-        "amount_minor": amount,
+        "amount_minor": _minor(line.amount, scale),
         "currency": currency,
         "description": line.description,
         "counterparty": line.counterparty[:200],
         "counterparty_iban": line.counterparty_iban[:40],
         "reference": line.reference[:60],
         "bank_txn_id": (line.bank_transaction_id or "")[:100],
-        "balance_minor": balance,
+        "balance_minor": None if line.balance_after is None else _minor(line.balance_after, scale),
         "pending": False,
         "fingerprint": key,
         "status": "unmatched",
         "raw": line.raw,
+        "match_kind": "",
+        "match_score": 0,
+        "match_explanation": "",
+        "suggestions_json": "",
     }

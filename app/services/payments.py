@@ -17,11 +17,20 @@ from sqlalchemy.orm import Session
 from app.core.allocation import OpenItem, oldest_first
 from app.core.invoices import OPEN, settled_status
 from app.core.money import Money
-from app.core.text import fold
 from app.db import models as m
+from app.services import settings as settings_service
 from app.services.audit import record
+from app.services.bank_line_memory import LineMemory
 from app.services.context import AppContext
 from app.services.errors import InvariantError, NotFoundError, ValidationError
+from app.services.payment_views import AllocationLine as AllocationLine
+from app.services.payment_views import PaymentDetail as PaymentDetail
+from app.services.payment_views import PaymentQuery as PaymentQuery
+from app.services.payment_views import PaymentRow as PaymentRow
+from app.services.payment_views import list_payments as list_payments
+from app.services.payment_views import payment_detail as payment_detail
+from app.services.payment_views import payment_ids as payment_ids
+from app.services.payment_views import payment_rows as payment_rows
 
 OPEN_VALUES = [s.value for s in OPEN]
 CREDIT_KINDS = ("payment", "credit")
@@ -185,6 +194,9 @@ def add_payment(
     bank_line_id: int | None = None,
     source: str = "manual",
 ) -> PaymentResult:
+    """Record a payment in the caller's transaction; with receipts switched on
+    (``mail.send_receipts``) its thank-you is queued in that same transaction, so a
+    payment never exists without its receipt, nor a receipt without its payment."""
     client = _client(s, client_id)
     money = Money.of(amount, client.currency)
     if money.minor <= 0:
@@ -237,6 +249,12 @@ def add_payment(
         allocate(s, ctx, payment, invoice, amount_minor, source=source)
         result.allocations.append((invoice.number or "", amount_minor))
     result.credit_minor = payment.unallocated_minor
+    if settings_service.get(s, "mail.send_receipts"):
+        # Imported here: the outbox hooks are installed by the composition root, not by
+        # whoever happens to import the payments service first.
+        from app.services.mail_queue import queue_receipt
+
+        queue_receipt(s, ctx, payment.id)
     return result
 
 
@@ -323,9 +341,29 @@ def reverse_payment_in(s: Session, ctx: AppContext, payment_id: int, reason: str
     )
     for alloc_id in live:
         reverse_allocation(s, ctx, alloc_id, reason)
+    if payment.bank_line_id is not None:
+        _reverse_bank_charges(s, ctx, payment.bank_line_id, reason)
     payment.unallocated_minor = 0
     payment.reversed_at = ctx.clock.now_utc()
     record(s, ctx.audit, "payment.reverse", "payment", payment.id, after={"reason": reason})
+
+
+def _reverse_bank_charges(s: Session, ctx: AppContext, bank_line_id: int, reason: str) -> None:
+    """The bank charges written off with a bank line's payment go when the payment goes:
+    they only closed the gap that payment left, and without them the invoice is back at
+    exactly its former balance."""
+    line = s.get(m.BankLine, bank_line_id)
+    if line is None:
+        return
+    memory = LineMemory.read(line.suggestions_json)
+    if not memory.writeoffs:
+        return
+    for allocation_id in memory.writeoffs:
+        alloc = s.get(m.Allocation, allocation_id)
+        if alloc is not None and alloc.reversed_by_id is None:
+            reverse_allocation(s, ctx, allocation_id, reason)
+    memory.writeoffs = []
+    line.suggestions_json = memory.dump()
 
 
 def write_off(
@@ -338,24 +376,25 @@ def write_off(
 
 def write_off_in(
     s: Session, ctx: AppContext, invoice_id: int, amount: Decimal, reason: str
-) -> None:
+) -> m.Allocation:
+    """Settle part of a balance without money (bank charges); the allocation row is returned
+    so that whoever wrote it off can take it back with ``reverse_allocation``."""
     invoice = s.get(m.Invoice, invoice_id)
     if invoice is None:
         raise NotFoundError(f"There is no invoice with id {invoice_id}.")
     minor = Money.of(amount, invoice.currency).minor
     if minor <= 0 or minor > invoice.balance_minor:
         raise ValidationError("A write-off must be above zero and at most the balance.")
-    s.add(
-        m.Allocation(
-            invoice_id=invoice.id,
-            kind="writeoff",
-            date=ctx.clock.today(),
-            amount_minor=minor,
-            source="writeoff",
-            note=reason,
-            created_at=ctx.clock.now_utc(),
-        )
+    alloc = m.Allocation(
+        invoice_id=invoice.id,
+        kind="writeoff",
+        date=ctx.clock.today(),
+        amount_minor=minor,
+        source="writeoff",
+        note=reason,
+        created_at=ctx.clock.now_utc(),
     )
+    s.add(alloc)
     settle(s, ctx, invoice, minor)
     s.flush()
     record(
@@ -366,6 +405,7 @@ def write_off_in(
         invoice.id,
         after={"amount": Money.from_minor(minor, invoice.currency).plain(), "reason": reason},
     )
+    return alloc
 
 
 def credit_balance(ctx: AppContext, client_id: int) -> Money:
@@ -489,77 +529,3 @@ def refund(
         return PaymentResult(
             out.id, client.id, client.currency, money.minor, [], _credit(s, client).minor
         )
-
-
-@dataclass(frozen=True)
-class PaymentRow:
-    id: int
-    client_id: int
-    client_name: str
-    kind: str
-    date: date
-    amount_minor: int
-    currency: str
-    method: str
-    reference: str
-    unallocated_minor: int
-    reversed: bool
-
-
-@dataclass(frozen=True)
-class PaymentQuery:
-    search: str = ""
-    client_id: int | None = None
-    kind: str = ""
-
-
-def payment_ids(ctx: AppContext, q: PaymentQuery) -> list[int]:
-    stmt = select(m.Payment.id).join(m.Client, m.Client.id == m.Payment.client_id)
-    if q.client_id:
-        stmt = stmt.where(m.Payment.client_id == q.client_id)
-    if q.kind:
-        stmt = stmt.where(m.Payment.kind == q.kind)
-    for word in fold(q.search).split():
-        stmt = stmt.where(
-            m.Client.search_key.like(f"%{word}%")
-            | func.upper(m.Payment.reference).like(f"%{word}%")
-        )
-    with ctx.uow.read() as uow:
-        return list(
-            uow.session.execute(stmt.order_by(m.Payment.date.desc(), m.Payment.id.desc())).scalars()
-        )
-
-
-def payment_rows(ctx: AppContext, ids: list[int]) -> list[PaymentRow]:
-    if not ids:
-        return []
-    stmt = (
-        select(m.Payment, m.Client.name)
-        .join(m.Client, m.Client.id == m.Payment.client_id)
-        .where(m.Payment.id.in_(ids))
-    )
-    with ctx.uow.read() as uow:
-        found = {
-            p.id: PaymentRow(
-                p.id,
-                p.client_id,
-                name,
-                p.kind,
-                p.date,
-                p.amount_minor,
-                p.currency,
-                p.method,
-                p.reference,
-                p.unallocated_minor,
-                p.reversed_at is not None,
-            )
-            for p, name in uow.session.execute(stmt)
-        }
-    return [found[i] for i in ids if i in found]
-
-
-def list_payments(ctx: AppContext, q: PaymentQuery) -> list[PaymentRow]:
-    ids = payment_ids(ctx, q)
-    return [
-        r for start in range(0, len(ids), 900) for r in payment_rows(ctx, ids[start : start + 900])
-    ]

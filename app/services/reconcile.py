@@ -4,22 +4,25 @@ The matching itself is pure (app.core.matching); this module feeds it the
 book, applies its sure answers as payments (each undoable), stores its
 suggestions with their reasons, and learns a payer's name and IBAN when the
 user confirms a match, so next month the same payer matches by itself.
+
+A person's word stands over the matcher's: invoices rejected for a line are
+never suggested for it again, and a line whose match was undone, or one of
+whose suggestions was rejected, is never applied automatically again — it is
+matched on its own (against the book without its rejected invoices) after the
+rest of the statement, and at most suggested.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.matching import (
-    BankLine,
     ClientProfile,
     MatchResult,
     MatchSettings,
@@ -30,11 +33,29 @@ from app.core.money import Money
 from app.db import models as m
 from app.services import settings as settings_service
 from app.services.audit import record
+from app.services.bank_application import (
+    apply_line,
+    forget_payer,
+    learn_payer,
+    reverse_returned,
+    unapply_line,
+)
+from app.services.bank_line_memory import LineMemory
 from app.services.context import AppContext
 from app.services.errors import InvariantError, NotFoundError, ValidationError
-from app.services.payments import OPEN_VALUES, add_payment, reverse_payment_in, write_off_in
+from app.services.payments import OPEN_VALUES
+from app.services.reconcile_reversals import bank_line_of, with_earlier_payments
+from app.services.reconcile_views import BankLineQuery as BankLineQuery
+from app.services.reconcile_views import BankLineRow as BankLineRow
+from app.services.reconcile_views import Suggestion as Suggestion
+from app.services.reconcile_views import bank_line_counts as bank_line_counts
+from app.services.reconcile_views import bank_line_ids as bank_line_ids
+from app.services.reconcile_views import bank_line_rows as bank_line_rows
+from app.services.reconcile_views import suggestions as suggestions
 
 OUTGOING_KINDS = {"out", "refund", "own_transfer"}
+HELD = "a person undid an earlier match of this line"
+REJECTED = "a person rejected a suggestion for this line"
 
 
 def _similarity():  # type: ignore[no-untyped-def]
@@ -115,16 +136,63 @@ def _book(s: Session) -> tuple[list[OpenInvoice], list[ClientProfile]]:
     return invoices, clients
 
 
-def _bank_line(row: m.BankLine) -> BankLine:
-    return BankLine(
-        row.id,
-        row.booking_date,
-        Money.from_minor(row.amount_minor, row.currency).amount,
-        row.currency,
-        row.counterparty,
-        row.counterparty_iban,
-        row.description,
-        row.reference,
+class _Run:
+    """One reconciliation: the session, the matcher's settings and what was done so far."""
+
+    def __init__(self, s: Session, ctx: AppContext) -> None:
+        self.s = s
+        self.ctx = ctx
+        self.settings = match_settings(s)
+        self.similarity = _similarity()
+        self.writeoff = bool(settings_service.get(s, "bank.fee_writeoff"))
+        self.result = ReconcileResult()
+
+    def match(
+        self, rows: list[m.BankLine], invoices: list[OpenInvoice], clients: list[ClientProfile]
+    ) -> list[MatchResult]:
+        lines = [bank_line_of(r) for r in rows]
+        results = match_statement(
+            lines, invoices, clients, self.settings, name_similarity=self.similarity
+        )
+        return with_earlier_payments(self.s, lines, results, self.settings.reversal_window_days)
+
+    def match_looked_at(
+        self,
+        row: m.BankLine,
+        memory: LineMemory,
+        invoices: list[OpenInvoice],
+        clients: list[ClientProfile],
+    ) -> MatchResult:
+        """A line a person has had a say on: matched alone, without the invoices they rejected."""
+        book = [i for i in invoices if i.id not in memory.rejected]
+        res = _without(self.match([row], book, clients)[0], memory.rejected, row)
+        if memory.rejected and res.action != "auto":
+            rejected = _numbers(self.s, memory.rejected)
+            res = replace(res, explanation=f"{res.explanation} Rejected for this line: {rejected}.")
+        return res
+
+
+def _numbers(s: Session, invoice_ids: set[int]) -> str:
+    """The invoices' numbers, in order, for a sentence."""
+    found = s.execute(select(m.Invoice.number).where(m.Invoice.id.in_(invoice_ids))).scalars()
+    return ", ".join(sorted(n or "" for n in found))
+
+
+def _without(res: MatchResult, rejected: set[int], row: m.BankLine) -> MatchResult:
+    """The verdict with the rejected invoices taken out (a reversal names paid invoices,
+    which the open book cannot leave out)."""
+    if not rejected:
+        return res
+    candidates = tuple(c for c in res.candidates if not rejected & set(c.invoice_ids))
+    if not rejected & {a.invoice_id for a in res.allocations}:
+        return replace(res, candidates=candidates)
+    if candidates:
+        return replace(res, action="suggest", allocations=(), candidates=candidates)
+    return MatchResult(
+        res.line_id,
+        "none",
+        kind="out" if row.amount_minor < 0 else "no_match",
+        explanation="No invoice fits that was not rejected for this line.",
     )
 
 
@@ -132,88 +200,74 @@ def reconcile(
     ctx: AppContext, progress: Any = None, cancel: Any = None, line_ids: list[int] | None = None
 ) -> ReconcileResult:
     """Match every unmatched (or suggested) line; auto-apply the sure ones in one transaction."""
-    result = ReconcileResult()
     with ctx.uow() as uow:
         s = uow.session
+        run = _Run(s, ctx)
         stmt = select(m.BankLine).where(m.BankLine.status.in_(("unmatched", "suggested")))
         if line_ids is not None:
             stmt = stmt.where(m.BankLine.id.in_(line_ids))
         rows = list(s.execute(stmt.order_by(m.BankLine.booking_date, m.BankLine.id)).scalars())
+        memories = {r.id: LineMemory.read(r.suggestions_json) for r in rows}
+        fresh = [r for r in rows if not memories[r.id].looked_at]
+        looked_at = [r for r in rows if memories[r.id].looked_at]
         invoices, clients = _book(s)
-        results = match_statement(
-            [_bank_line(r) for r in rows],
-            invoices,
-            clients,
-            match_settings(s),
-            name_similarity=_similarity(),
-        )
-        auto_writeoff = settings_service.get(s, "bank.fee_writeoff")
-        by_id = {r.id: r for r in rows}
-        for n, res in enumerate(results, start=1):
+        matched = run.match(fresh, invoices, clients)
+        for done, (row, res) in enumerate(zip(fresh, matched, strict=True), start=1):
             if cancel is not None and cancel():
-                result.cancelled = True
+                run.result.cancelled = True
                 break
-            row = by_id[int(res.line_id)]
-            _store(s, ctx, row, res, auto_writeoff, result)
-            if progress is not None and n % 500 == 0:
-                progress(n, len(results), "matching")
-        result.lines = len(results)
-        if not result.cancelled:
+            _store(run, row, memories[row.id], res)
+            if progress is not None and done % 500 == 0:
+                progress(done, len(rows), "matching")
+        if looked_at and not run.result.cancelled:
+            invoices, clients = _book(s)  # the balances this run has just paid
+            for row in looked_at:
+                if cancel is not None and cancel():
+                    run.result.cancelled = True
+                    break
+                memory = memories[row.id]
+                _store(run, row, memory, run.match_looked_at(row, memory, invoices, clients))
+        run.result.lines = len(rows)
+        if not run.result.cancelled:
             uow.commit()
-    return result
+    return run.result
 
 
-def _store(
-    s: Session,
-    ctx: AppContext,
-    row: m.BankLine,
-    res: MatchResult,
-    writeoff: bool,
-    result: ReconcileResult,
-) -> None:
+def _store(run: _Run, row: m.BankLine, memory: LineMemory, res: MatchResult) -> None:
+    s, ctx, result = run.s, run.ctx, run.result
+    if res.action == "auto" and memory.looked_at:
+        why = HELD if memory.held else REJECTED
+        res = replace(
+            res,
+            action="suggest",
+            explanation=f"{res.explanation} — not applied automatically: {why}.",
+        )
     result.by_kind[res.kind] = result.by_kind.get(res.kind, 0) + 1
     row.match_kind = res.kind
     row.match_explanation = res.explanation
-    row.suggestions_json = json.dumps(
-        [
-            {
-                "invoice_ids": list(c.invoice_ids),
-                "score": round(float(c.score), 4),
-                "reasons": list(c.reasons),
-            }
-            for c in res.candidates
-        ]
-        + (
-            [
-                {
-                    "allocations": [[a.invoice_id, str(a.amount)] for a in res.allocations],
-                    "client_id": res.client_id,
-                    "credit": str(res.credit_remainder),
-                    "fee": str(res.fee_writeoff),
-                }
-            ]
-            if res.allocations
-            else []
-        )
-    )
+    memory.set_readings(res)
     row.match_score = round(float(res.candidates[0].score) * 100) if res.candidates else 0
+    row.suggestions_json = memory.dump()
     if res.action == "auto":
         try:
             with s.begin_nested():  # one line that cannot be applied never stops the others
-                _apply(
+                apply_line(
                     s,
                     ctx,
                     row,
+                    memory,
                     res.client_id,
                     [(a.invoice_id, a.amount) for a in res.allocations],
-                    res.fee_writeoff if writeoff else Decimal(0),
+                    res.fee_writeoff if run.writeoff else Decimal(0),
                     source="auto",
                 )
         except (InvariantError, ValidationError, NotFoundError) as exc:
+            memory.writeoffs = []
             row.status = "suggested"
             row.match_explanation = f"{res.explanation} — not applied automatically: {exc}"
             result.suggested += 1
             return
+        row.suggestions_json = memory.dump()
         row.status = "auto"
         result.auto_applied += 1
     elif res.action == "suggest":
@@ -225,62 +279,6 @@ def _store(
     else:
         row.status = "unmatched"
         result.unmatched += 1
-
-
-def _apply(
-    s: Session,
-    ctx: AppContext,
-    row: m.BankLine,
-    client_id: int | None,
-    allocations: list[tuple[int, Decimal]],
-    fee: Decimal,
-    source: str,
-) -> int:
-    if client_id is None:
-        first = s.get(m.Invoice, allocations[0][0]) if allocations else None
-        if first is None:
-            raise ValidationError("The match names no client.")
-        client_id = first.client_id
-    amount = Money.from_minor(row.amount_minor, row.currency).amount
-    if amount <= 0:
-        raise InvariantError("Only money coming in can pay invoices.")
-    paid = add_payment(
-        s,
-        ctx,
-        client_id,
-        amount,
-        row.booking_date,
-        method="bank transfer",
-        reference=(row.reference or row.description)[:200],
-        allocations=allocations,
-        bank_line_id=row.id,
-        source=source,
-    )
-    fee_left = Money.of(fee, row.currency).minor
-    for invoice_id, _ in allocations:
-        invoice = s.get(m.Invoice, invoice_id)
-        if fee_left <= 0 or invoice is None:
-            break
-        take = min(fee_left, invoice.balance_minor)
-        if take > 0:
-            write_off_in(
-                s, ctx, invoice_id, Money.from_minor(take, row.currency).amount, "bank charges"
-            )
-            fee_left -= take
-    record(
-        s,
-        ctx.audit,
-        "bank_line.apply",
-        "bank_line",
-        row.id,
-        after={
-            "payment_id": paid.payment_id,
-            "source": source,
-            "allocations": [[i, str(a)] for i, a in allocations],
-            "fee": str(fee),
-        },
-    )
-    return paid.payment_id
 
 
 def _line(s: Session, line_id: int) -> m.BankLine:
@@ -297,67 +295,40 @@ def accept(ctx: AppContext, line_id: int, invoice_ids: list[int] | None = None) 
         row = _line(s, line_id)
         if row.status not in ("suggested", "unmatched"):
             raise InvariantError("That line is already matched or ignored.")
-        stored = json.loads(row.suggestions_json or "[]")
+        memory = LineMemory.read(row.suggestions_json)
         if row.amount_minor < 0:
-            _accept_reversal(
-                s, ctx, row, invoice_ids or (stored[0]["invoice_ids"] if stored else [])
-            )
+            ids = invoice_ids or memory.first_invoice_ids()
+            reverse_returned(s, ctx, row, ids)
+            memory.rejected -= set(ids)
+            row.status = "matched"
+            row.suggestions_json = memory.dump()
             uow.commit()
             return
-        plan = next((x for x in stored if "allocations" in x), None)
-        if invoice_ids is None and plan is not None:
-            allocations = [(int(i), Decimal(a)) for i, a in plan["allocations"]]
-            fee = Decimal(plan.get("fee") or 0)
+        if invoice_ids is None and memory.plan is not None:
+            allocations = memory.plan_allocations()
+            fee = Decimal(memory.plan.get("fee") or 0)
         else:
-            ids = invoice_ids or (
-                stored[0]["invoice_ids"] if stored and "invoice_ids" in stored[0] else []
-            )
+            ids = invoice_ids or memory.first_invoice_ids()
             if not ids:
                 raise ValidationError("Choose the invoice(s) this payment is for.")
             allocations = _spread(s, row, ids)
             fee = Decimal(0)
         client_id = s.get(m.Invoice, allocations[0][0]).client_id  # type: ignore[union-attr]
-        _apply(
+        memory.rejected -= {i for i, _a in allocations}
+        apply_line(
             s,
             ctx,
             row,
+            memory,
             client_id,
             allocations,
             fee if settings_service.get(s, "bank.fee_writeoff") else Decimal(0),
             source="confirmed",
         )
         row.status = "matched"
-        _learn(s, ctx, client_id, row)
+        memory.learnt_alias = learn_payer(s, ctx, client_id, row)
+        row.suggestions_json = memory.dump()
         uow.commit()
-
-
-def _accept_reversal(s: Session, ctx: AppContext, row: m.BankLine, invoice_ids: list[int]) -> None:
-    """Money returned by the bank: reverse the payment it undoes, reopening the invoice exactly."""
-    for invoice_id in invoice_ids:
-        payment = s.execute(
-            select(m.Payment)
-            .join(m.Allocation, m.Allocation.payment_id == m.Payment.id)
-            .where(
-                m.Allocation.invoice_id == invoice_id,
-                m.Payment.reversed_at.is_(None),
-                m.Payment.amount_minor == -row.amount_minor,
-            )
-            .order_by(m.Payment.date.desc(), m.Payment.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if payment is not None:
-            reverse_payment_in(s, ctx, payment.id, f"returned by the bank (line {row.id})")
-            row.status = "matched"
-            record(
-                s,
-                ctx.audit,
-                "bank_line.reversal",
-                "bank_line",
-                row.id,
-                after={"payment_id": payment.id},
-            )
-            return
-    raise InvariantError("No payment of that amount was found to reverse.")
 
 
 def _spread(s: Session, row: m.BankLine, invoice_ids: list[int]) -> list[tuple[int, Decimal]]:
@@ -376,44 +347,60 @@ def _spread(s: Session, row: m.BankLine, invoice_ids: list[int]) -> list[tuple[i
     return out
 
 
-def _learn(s: Session, ctx: AppContext, client_id: int, row: m.BankLine) -> None:
-    """Remember the payer's name and IBAN as the client's (unless they belong to another client)."""
-    iban = row.counterparty_iban.replace(" ", "").upper()
-    name = " ".join(row.counterparty.split())
-    if iban:
-        other = s.execute(
-            select(m.ClientAlias.client_id).where(
-                m.ClientAlias.iban == iban, m.ClientAlias.client_id != client_id
-            )
-        ).first()
-        if other:
-            iban = ""
-    known = s.execute(
-        select(func.count())
-        .select_from(m.ClientAlias)
-        .where(
-            m.ClientAlias.client_id == client_id,
-            m.ClientAlias.name == name,
-            m.ClientAlias.iban == iban,
-        )
-    ).scalar()
-    if known or not (name or iban):
-        return
-    s.add(m.ClientAlias(client_id=client_id, name=name, iban=iban, created_at=ctx.clock.now_utc()))
-    record(
-        s, ctx.audit, "client.learn_alias", "client", client_id, after={"name": name, "iban": iban}
-    )
-
-
-def reject(ctx: AppContext, line_id: int) -> None:
+def reject(ctx: AppContext, line_id: int, invoice_ids: list[int] | None = None) -> None:
+    """Not these invoices (every one suggested, unless named): never suggested for the line again."""
     with ctx.uow() as uow:
-        row = _line(uow.session, line_id)
+        s = uow.session
+        row = _line(s, line_id)
         if row.status not in ("suggested",):
             raise InvariantError("Only a suggestion can be rejected.")
-        row.status = "unmatched"
-        row.suggestions_json = ""
-        record(uow.session, ctx.audit, "bank_line.reject", "bank_line", row.id)
+        memory = LineMemory.read(row.suggestions_json)
+        ids = set(invoice_ids) if invoice_ids is not None else memory.suggested_invoice_ids()
+        memory.rejected |= ids
+        memory.forget_readings(ids)
+        numbers = _numbers(s, ids)
+        if memory.candidates:
+            row.match_score = round(float(memory.candidates[0]["score"]) * 100)
+        else:
+            row.status = "unmatched"
+            row.match_score = 0
+            row.match_explanation = (
+                f"Rejected {numbers}: not suggested for this line again."
+                if numbers
+                else "Suggestion rejected."
+            )
+        row.suggestions_json = memory.dump()
+        record(
+            s,
+            ctx.audit,
+            "bank_line.reject",
+            "bank_line",
+            row.id,
+            after={"invoice_ids": sorted(ids)},
+        )
         uow.commit()
+
+
+def take_back_rejection(ctx: AppContext, line_id: int) -> ReconcileResult:
+    """Forget the invoices rejected for a line and match it again (undo of ``reject``)."""
+    with ctx.uow() as uow:
+        s = uow.session
+        row = _line(s, line_id)
+        if row.status not in ("suggested", "unmatched"):
+            raise InvariantError("That line is already matched or ignored.")
+        memory = LineMemory.read(row.suggestions_json)
+        record(
+            s,
+            ctx.audit,
+            "bank_line.unreject",
+            "bank_line",
+            row.id,
+            before={"invoice_ids": sorted(memory.rejected)},
+        )
+        memory.rejected = set()
+        row.suggestions_json = memory.dump()
+        uow.commit()
+    return reconcile(ctx, line_ids=[line_id])
 
 
 def ignore(ctx: AppContext, line_id: int, ignored: bool = True) -> None:
@@ -433,19 +420,30 @@ def ignore(ctx: AppContext, line_id: int, ignored: bool = True) -> None:
 
 
 def undo(ctx: AppContext, line_id: int) -> None:
-    """Undo an automatic or confirmed match: the invoices reopen at their former balances."""
+    """Undo an automatic or confirmed match: the invoices reopen at their former balances.
+
+    The bank charges written off with it are reversed too, the payer alias the
+    confirmation taught is forgotten, and the line is never applied
+    automatically again (it waits for a person).
+    """
     with ctx.uow() as uow:
         s = uow.session
         row = _line(s, line_id)
         if row.status not in ("auto", "matched"):
             raise InvariantError("That line is not matched.")
-        for p in s.execute(
-            select(m.Payment).where(
-                m.Payment.bank_line_id == row.id, m.Payment.reversed_at.is_(None)
+        if row.amount_minor < 0:
+            raise InvariantError(
+                "A returned payment cannot be taken back here: if the bank paid the money "
+                "again, that is a new line to match (or record the payment by hand)."
             )
-        ).scalars():
-            reverse_payment_in(s, ctx, p.id, "bank match undone")
-        row.status = "suggested" if row.suggestions_json else "unmatched"
+        unapply_line(s, ctx, row)
+        memory = LineMemory.read(row.suggestions_json)
+        if memory.learnt_alias is not None:
+            forget_payer(s, ctx, memory.learnt_alias, row)
+            memory.learnt_alias = None
+        memory.held = True
+        row.status = "suggested" if memory.has_readings else "unmatched"
+        row.suggestions_json = memory.dump()
         record(s, ctx.audit, "bank_line.undo", "bank_line", row.id)
         uow.commit()
 
@@ -468,101 +466,3 @@ def accept_above(ctx: AppContext, min_score: int) -> int:
         except (InvariantError, ValidationError, NotFoundError):
             continue
     return done
-
-
-@dataclass(frozen=True)
-class BankLineRow:
-    id: int
-    booking_date: date
-    amount_minor: int
-    currency: str
-    counterparty: str
-    description: str
-    status: str
-    match_kind: str
-    match_score: int
-    explanation: str
-
-
-@dataclass(frozen=True)
-class BankLineQuery:
-    statuses: tuple[str, ...] = ()
-    search: str = ""
-
-
-def bank_line_ids(ctx: AppContext, q: BankLineQuery) -> list[int]:
-    stmt = select(m.BankLine.id)
-    if q.statuses:
-        stmt = stmt.where(m.BankLine.status.in_(q.statuses))
-    for word in q.search.lower().split():
-        stmt = stmt.where(
-            func.lower(m.BankLine.counterparty).like(f"%{word}%")
-            | func.lower(m.BankLine.description).like(f"%{word}%")
-        )
-    with ctx.uow.read() as uow:
-        return list(
-            uow.session.execute(
-                stmt.order_by(m.BankLine.booking_date.desc(), m.BankLine.id.desc())
-            ).scalars()
-        )
-
-
-def bank_line_rows(ctx: AppContext, ids: list[int]) -> list[BankLineRow]:
-    if not ids:
-        return []
-    with ctx.uow.read() as uow:
-        found = {
-            r.id: BankLineRow(
-                r.id,
-                r.booking_date,
-                r.amount_minor,
-                r.currency,
-                r.counterparty,
-                r.description,
-                r.status,
-                r.match_kind,
-                r.match_score,
-                r.match_explanation,
-            )
-            for r in uow.session.execute(select(m.BankLine).where(m.BankLine.id.in_(ids))).scalars()
-        }
-    return [found[i] for i in ids if i in found]
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    invoice_ids: tuple[int, ...]
-    numbers: tuple[str, ...]
-    client_name: str
-    balance_minor: int
-    currency: str
-    score: float
-    reasons: tuple[str, ...]
-
-
-def suggestions(ctx: AppContext, line_id: int) -> list[Suggestion]:
-    """The ranked candidates for one line, with their invoices and reasons (for the side panel)."""
-    with ctx.uow.read() as uow:
-        s = uow.session
-        row = _line(s, line_id)
-        out = []
-        for c in json.loads(row.suggestions_json or "[]"):
-            if "invoice_ids" not in c:
-                continue
-            invs = [s.get(m.Invoice, i) for i in c["invoice_ids"]]
-            invs = [i for i in invs if i is not None]
-            if not invs:
-                continue
-            client = s.get(m.Client, invs[0].client_id)
-            out.append(
-                Suggestion(
-                    tuple(i.id for i in invs),
-                    tuple(i.number or "" for i in invs),
-                    client.name if client else "",
-                    sum(i.balance_minor for i in invs),
-                    invs[0].currency,
-                    c["score"],
-                    tuple(c["reasons"]),
-                )
-            )
-        return out

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.core.bankfile import StatementError
-from app.services.bank_import import UnreadableLines, import_statement
+from app.services.bank_import import UnreadableLines, import_statement, list_accounts, preview
 from tests.conftest import SAMPLES, samples_or_skip
 
 
@@ -110,3 +112,74 @@ def test_bad_lines_stop_the_import_until_the_user_accepts_the_rest(
     db = sqlite3.connect(home / "counterfoil.sqlite3")
     amounts = sorted(r[0] for r in db.execute("SELECT amount_minor FROM bank_lines"))
     assert amounts == [-123456789, 1000]
+
+
+def _long_statement(path: Path, rows: int, bad_row: int | None = None) -> Path:
+    """``rows`` payments of 1.00, 2.00, …, dated 13 to 28 February (a day above 12, so the
+    day/month order is never in doubt); row ``bad_row`` gets 31 February."""
+    lines = ["Date;Description;Amount"]
+    for i in range(1, rows + 1):
+        day = "31" if i == bad_row else f"{13 + i % 16:02d}"
+        lines.append(f"{day}.02.2026;Payment {i};{i},00")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_preview_reads_only_the_head_of_a_long_file(ctx: Any, tmp_path: Path) -> None:
+    path = _long_statement(tmp_path / "long.csv", 3000)
+    head = preview(ctx, path, max_lines=200)
+    assert not head.complete
+    assert len(head.statement.lines) == 200
+    assert head.statement.lines[0].description == "Payment 1"
+    assert head.statement.lines[-1].amount == D("200.00")
+    assert head.statement.lines[-1].line_no == 201  # the header is line 1
+    whole = preview(ctx, path, max_lines=None)
+    assert whole.complete and len(whole.statement.lines) == 3000
+    assert whole.profile == head.profile  # the layout comes from the whole file either way
+
+    # The import reads everything, with the layout the preview showed.
+    assert import_statement(ctx, path, profile=head.profile).imported == 3000
+    assert preview(ctx, path, max_lines=200).duplicates == 200  # all of the head, already in
+
+
+def test_a_bad_line_past_the_preview_still_stops_the_import(
+    ctx: Any, home: Path, tmp_path: Path
+) -> None:
+    path = _long_statement(tmp_path / "long.csv", 1000, bad_row=900)
+    assert preview(ctx, path, max_lines=100).statement.problems == []
+    before = counts(home)
+    with pytest.raises(UnreadableLines, match="line 901"):
+        import_statement(ctx, path)
+    assert counts(home) == before
+    assert import_statement(ctx, path, accept_problems=True).imported == 999
+
+
+def test_a_date_order_left_open_by_the_sample_is_settled_by_the_whole_file(
+    ctx: Any, home: Path, tmp_path: Path
+) -> None:
+    # 1,500 rows dated 01/01 … 12/12 (either order reads), then one 02/13/2026: only
+    # month-first reads that, so 02/01/2026 is 1 February, not 2 January.
+    rows = ["Date,Description,Amount"]
+    rows += [f"{1 + i % 12:02d}/{1 + i // 12 % 12:02d}/2026,Fee {i},-1.00" for i in range(1500)]
+    rows.append("02/13/2026,Fee late,-1.00")
+    path = tmp_path / "us.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    found = preview(ctx, path, max_lines=100)
+    assert found.profile is not None and found.profile.date_format == "%m/%d/%Y"
+    assert found.statement.lines[1].booking_date == date(2026, 2, 1)  # row "02/01/2026"
+    import_statement(ctx, path, profile=found.profile)
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    try:
+        assert db.execute(
+            "SELECT booking_date FROM bank_lines WHERE description = 'Fee late'"
+        ).fetchone() == ("2026-02-13",)
+    finally:
+        db.close()
+
+
+def test_accounts_are_listed_by_name(ctx: Any, tmp_path: Path) -> None:
+    assert list_accounts(ctx) == []
+    path = _long_statement(tmp_path / "s.csv", 3)
+    import_statement(ctx, path, account="Savings")
+    import_statement(ctx, path)
+    assert list_accounts(ctx) == ["Main account", "Savings"]

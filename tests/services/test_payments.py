@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from app.core.invoice_math import LineInput
 from app.core.invoices import InvoiceDraft, Status
 from app.services import invoicing, payments
 from app.services.errors import ValidationError
+from app.services.settings import save_settings
 from tests.services.billing_fixtures import client
 
 
@@ -108,3 +111,61 @@ def test_bad_payments_are_refused(ctx: Any) -> None:
         )
     with pytest.raises(ValidationError, match="future"):
         payments.record_payment(ctx, c.id, D("1.00"), date(2027, 1, 9))
+
+
+def test_payment_detail_lists_what_a_payment_paid_and_what_was_undone(ctx: Any) -> None:
+    c = client(ctx)
+    a, b = issued(ctx, c.id, "100.00", 5), issued(ctx, c.id, "250.00", 10)
+    # 300.00, oldest first: 100.00 on a (5 January), 200.00 on b (10 January); nothing left.
+    r = payments.record_payment(ctx, c.id, D("300.00"), date(2026, 2, 1), reference="T-77")
+    detail = payments.payment_detail(ctx, r.payment_id)
+    assert (detail.row.reference, detail.row.amount_minor, detail.bank_line_id) == (
+        "T-77",
+        30000,
+        None,
+    )
+    assert [(x.invoice_id, x.number, x.amount_minor, x.kind, x.source, x.reversed)
+            for x in detail.allocations] == [
+        (a, "INV-2026-00001", 10000, "payment", "manual", False),
+        (b, "INV-2026-00002", 20000, "payment", "manual", False),
+    ]  # fmt: skip
+    payments.undo_allocation(ctx, detail.allocations[0].allocation_id, "wrong invoice")
+    after = payments.payment_detail(ctx, r.payment_id)
+    # The undo is a reversal row of its own; the detail marks the original, it adds no line.
+    assert [(x.number, x.amount_minor, x.reversed) for x in after.allocations] == [
+        ("INV-2026-00001", 10000, True),
+        ("INV-2026-00002", 20000, False),
+    ]
+    assert after.row.unallocated_minor == 10000  # the 100.00 is the client's credit again
+    out = payments.refund(ctx, c.id, D("100.00"), date(2026, 2, 2))
+    assert payments.payment_detail(ctx, out.payment_id).allocations == ()
+
+
+def _outbox(home: Path) -> list[tuple[str, str, str, str]]:
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    try:
+        return list(
+            db.execute("SELECT kind, dedupe_key, to_address, status FROM outbox ORDER BY id")
+        )
+    finally:
+        db.close()
+
+
+def test_a_receipt_is_queued_with_the_payment_when_receipts_are_on(ctx: Any, home: Path) -> None:
+    save_settings(ctx, {"mail.send_invoices": False})
+    c = client(ctx, email="ap@acme.example")
+    inv = issued(ctx, c.id, "10.00", 5)
+    payments.record_payment(ctx, c.id, D("4.00"), date(2026, 1, 9))
+    assert _outbox(home) == []  # switched off by default
+
+    save_settings(ctx, {"mail.send_receipts": True})
+    r = payments.record_payment(ctx, c.id, D("5.00"), date(2026, 1, 10))
+    assert _outbox(home) == [
+        ("receipt", f"payment:{r.payment_id}:receipt::0", "ap@acme.example", "queued")
+    ]
+    # A refused payment thanks nobody.
+    with pytest.raises(ValidationError):
+        payments.record_payment(
+            ctx, c.id, D("9.00"), date(2026, 1, 11), allocations=[(inv, D("9.00"))]
+        )
+    assert len(_outbox(home)) == 1

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from app.core.bankfile import ColumnRole
+from app.services.bank_import import import_statement
 from app.services.reconcile import BankLineQuery, bank_line_ids, bank_line_rows
 from app.ui.dialogs.bank_import_wizard import BankImportWizard, open_bank_import
 from app.ui.widgets.bank_layout_form import DOUBT_STYLE
@@ -204,3 +205,59 @@ def test_dropping_a_file_on_the_bank_page_opens_the_wizard(gui: Gui, tmp_path: P
     gui.qtbot.waitUntil(wizard.file_page.isComplete, timeout=5000)
     assert wizard.draft.path == path
     wizard.reject()
+
+
+def test_a_long_statement_is_previewed_by_its_head_and_imported_whole(
+    gui: Gui, tmp_path: Path
+) -> None:
+    # Another account imported before, to be offered in the account list.
+    earlier = tmp_path / "savings.csv"
+    earlier.write_text("Date;Description;Amount\n14.01.2026;Interest;0,50\n", encoding="utf-8")
+    import_statement(gui.ctx, earlier, account="Savings")
+    # 1,200 payments of 1.00 … 1,200.00; row 1,100 has a date that does not exist.
+    rows = ["Date;Description;Amount"]
+    rows += [
+        f"{'31' if i == 1100 else f'{13 + i % 16:02d}'}.02.2026;Payment {i};{i},00"
+        for i in range(1, 1201)
+    ]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    wizard = _wizard(gui, path)
+    assert "Recognised a long <b>CSV (delimited text)</b> file" in wizard.file_page.status.text()
+    assert "first 500 transactions" in wizard.file_page.status.text()
+    wizard.next()
+    preview = wizard.layout_page.preview
+    assert preview.summary.text() == (
+        "The first 500 transactions shown (the import reads the whole file)."
+    )
+    assert preview.problems_model.rowCount() == 0  # row 1,100 lies past the preview
+    wizard.next()
+    confirm = wizard.confirm_page
+    assert confirm.summary.text() == (
+        "<b>Every new transaction</b> in long.csv will be imported (the preview read its "
+        "first 500 lines)."
+    )
+    gui.idle()
+    assert [confirm.account.itemText(i) for i in range(confirm.account.count())] == ["Savings"]
+    assert confirm.account.currentText() == "Main account"  # proposed, not yet in the list
+    confirm.account.setCurrentIndex(0)
+    wizard.next()
+    imp = wizard.import_page
+    gui.qtbot.waitUntil(lambda: bool(imp.failure), timeout=10_000)
+    # The bad row is found by the import itself: nothing written, and the choice offered.
+    assert "line 1101" in imp.failure  # the header is line 1
+    assert imp.retry_button.isVisible()
+    assert (
+        imp.retry_button.text() == "Import the readable lines and leave the 1 unreadable line out"
+    )
+    assert len(_lines(gui.ctx)) == 1  # only the savings line from before
+    imp.retry_button.click()
+    gui.qtbot.waitUntil(lambda: imp.result is not None, timeout=10_000)
+    gui.idle()
+    assert imp.result.imported == 1199
+    assert imp.summary.text() == (
+        "Imported 1,199 transactions into “Savings”. 1 unreadable line was left out."
+    )
+    assert not imp.retry_button.isVisible()
+    wizard.accept()

@@ -166,3 +166,37 @@ def test_bulk_accept_asks_first_and_says_how_many(gui: Gui, book: dict[str, int]
     assert page.feedback.text() == "Accepted 2 suggestions."
     assert _invoice(gui.ctx, book["birch"]) == (0, Status.PAID)
     assert _invoice(gui.ctx, book["oak"]) == (0, Status.PAID)
+
+
+def test_a_rejection_survives_the_next_reconcile_until_taken_back(
+    gui: Gui, book: dict[str, int]
+) -> None:
+    page = _open(gui)
+    _reconcile(gui, page)
+    page.focus_list()
+    gui.idle()
+    assert page.panel.line.counterparty == "Oakley Trading"
+    gui.qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    gui.idle()
+    assert _counterparties(page) == ["J. Birchwood"]
+
+    # Reconciling again leaves the rejected invoice out: the line stays without a match.
+    _reconcile(gui, page)
+    assert page.feedback.text() == (
+        "Reconciled 2 lines: 0 lines paid automatically, 1 suggestion to review, "
+        "1 line without a match."
+    )
+    assert page.chips.buttons["suggested"].text() == "To review  1"
+    assert page.chips.buttons["unmatched"].text() == "No match  1"
+    page.chips.set_current("unmatched")
+    gui.idle()
+    assert _counterparties(page) == ["Oakley Trading"]
+    assert page.panel.explanation.text().endswith("Rejected for this line: INV-2026-00003.")
+    assert page.panel.candidates == []
+
+    # Ctrl+Z takes the rejection back: the suggestion returns.
+    page.focus_list()
+    gui.qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    gui.idle()
+    assert page.chips.buttons["suggested"].text() == "To review  2"
+    assert _invoice(gui.ctx, book["oak"]) == (9900, Status.ISSUED)

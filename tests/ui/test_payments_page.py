@@ -130,7 +130,7 @@ def test_undo_an_allocation_then_refund_the_credit(gui: Gui) -> None:
     # The invoice is back at exactly 123.45; the money waits as credit.
     assert _invoice(gui.ctx, inv) == (12345, Status.ISSUED)
     gui.qtbot.waitUntil(lambda: "€123.45" in page.pane.credit.text(), timeout=5000)
-    assert [a.undone for a in page.pane.items] == [True]
+    assert [a.reversed for a in page.pane.items] == [True]
     assert page.pane.undo_buttons == []
 
     refund = page.refund()

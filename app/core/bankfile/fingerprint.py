@@ -25,7 +25,6 @@ from decimal import Decimal
 
 from app.core.bankfile.model import StatementLine
 
-
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 

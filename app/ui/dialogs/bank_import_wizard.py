@@ -105,9 +105,12 @@ class FilePage(QWizardPage):
                 if doubts
                 else ""
             )
+            found_lines = counted(len(st.lines), "transaction", "transactions")
             self.status.setText(
-                f"Recognised a <b>{format_name(st.format)}</b> file with "
-                f"{counted(len(st.lines), 'transaction', 'transactions')}.{check}"
+                f"Recognised a <b>{format_name(st.format)}</b> file with {found_lines}.{check}"
+                if found.complete
+                else f"Recognised a long <b>{format_name(st.format)}</b> file: the next step "
+                f"shows its first {found_lines}, and the import reads all of it.{check}"
             )
             self.completeChanged.emit()
 
@@ -164,7 +167,7 @@ class BankImportWizard(QWizard):
         self.resize(1080, 720)
         self.file_page = FilePage(handle, self.draft)
         self.layout_page = LayoutPage(handle, self.draft, self.figures)
-        self.confirm_page = ConfirmPage(self.draft)
+        self.confirm_page = ConfirmPage(handle, self.draft)
         self.import_page = ImportPage(handle, self.draft)
         self.import_page.on_show_bank = on_show_bank
         for page in (self.file_page, self.layout_page, self.confirm_page, self.import_page):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.money import Money
 from app.services import payments as svc
-from app.services.payments import PaymentResult, PaymentRow
+from app.services.payments import AllocationLine, PaymentDetail, PaymentResult, PaymentRow
 from app.services.settings import load_settings
 from app.ui.handle import AppHandle
 from app.ui.models.lazy_table import Column, LazyTableModel
@@ -32,7 +32,6 @@ from app.ui.widgets.client_picker import ClientPicker
 from app.ui.widgets.figures import Figures
 from app.ui.widgets.filter_chips import FilterChips
 from app.ui.widgets.payment_detail import KIND_COLOURS, PaymentDetailPane, kind_label
-from app.ui.widgets.payment_ledger import PaidInvoice, payment_allocations
 from app.ui.widgets.payment_prompts import RefundDialog
 from app.ui.widgets.prompts import ReasonDialog
 from app.ui.widgets.tables import EmptyHint, list_view
@@ -197,16 +196,16 @@ class PaymentsPage(Page):
             return
         pid = payment.id
 
-        def shown(items: list[PaidInvoice]) -> None:
+        def shown(detail: PaymentDetail) -> None:
             if self._selected_id == pid:
-                self.pane.show_allocations(items)
+                self.pane.show_detail(detail)
 
         def credit(value: Money) -> None:
             if self._selected_id == pid:
                 self.credit = value
                 self.pane.show_credit(payment.client_name, value)
 
-        self.handle.call(payment_allocations, payment, on_done=shown, on_error=self._error)
+        self.handle.call(svc.payment_detail, pid, on_done=shown, on_error=self._error)
         self.handle.call(
             svc.credit_balance, payment.client_id, on_done=credit, on_error=self._error
         )
@@ -221,12 +220,13 @@ class PaymentsPage(Page):
         chosen = client_id if client_id is not None else self.client_filter.client_id()
         return open_payment_dialog(self, self.handle, client_id=chosen)
 
-    def undo_allocation(self, item: PaidInvoice) -> ReasonDialog:
+    def undo_allocation(self, item: AllocationLine) -> ReasonDialog:
+        currency = self.pane.payment.currency if self.pane.payment is not None else ""
         dialog = ReasonDialog(
             self,
             "Undo allocation",
             f"{item.number} returns to its former balance and "
-            f"{self.figures.money(item.amount_minor, item.currency)} becomes client credit.",
+            f"{self.figures.money(item.amount_minor, currency)} becomes client credit.",
             "Undo allocation",
         )
         self.reason_dialog = dialog

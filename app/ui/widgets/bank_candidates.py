@@ -68,7 +68,9 @@ class CandidatePanel(QWidget):
         self.accept_button.setObjectName("primary")
         self.accept_button.setToolTip("Enter — pay the chosen invoice(s) with this line")
         self.reject_button = QPushButton("Reject")
-        self.reject_button.setToolTip("Delete — none of these; the line stays unmatched")
+        self.reject_button.setToolTip(
+            "Delete — none of these: the line stays unmatched and they are not suggested again"
+        )
         self.ignore_button = QPushButton("Ignore")
         self.ignore_button.setToolTip("I — not an invoice payment (kept, never matched)")
         self.undo_button = QPushButton("Undo match")

@@ -7,6 +7,7 @@ the book as it was, and the page says so.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.bankfile import StatementCancelled
-from app.services.bank_import import BankImportResult, import_statement
+from app.services.bank_import import BankImportResult, UnreadableLines, import_statement
 from app.ui.handle import AppHandle
 from app.ui.qt_ops import CancelToken
 from app.ui.widgets.bank_lines import counted
@@ -63,6 +64,8 @@ class ImportPage(QWizardPage):
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.cancel_button = QPushButton("Cancel import")
+        self.retry_button = QPushButton()
+        self.retry_button.hide()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-weight: 600; color: #1c2b3a;")
@@ -83,6 +86,7 @@ class ImportPage(QWizardPage):
         layout.addWidget(self.status)
         layout.addWidget(self.cancel_button)
         layout.addWidget(self.summary)
+        layout.addWidget(self.retry_button)
         layout.addWidget(self.offer)
         layout.addWidget(self.reconcile)
         layout.addWidget(self.reconciled)
@@ -90,8 +94,13 @@ class ImportPage(QWizardPage):
         self.cancel_button.clicked.connect(self.cancel)
         self.reconcile.finished.connect(self.reconciled.setText)
         self.bank_button.clicked.connect(self._show_bank)
+        self.retry_button.clicked.connect(self._import_readable)
 
     def initializePage(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """Run the import on the long-job worker (again, after the user chose to leave lines out)."""
         draft, ctx = self.draft, self.handle.ctx
         path = draft.path
         assert path is not None
@@ -109,10 +118,14 @@ class ImportPage(QWizardPage):
             )
 
         self.result, self.failure = None, ""
+        self.retry_button.hide()
+        self.setTitle("Importing")
+        self.setSubTitle("The file is stored in one go; Cancel stops it and nothing is written.")
         self.offer.hide()
         self.summary.setText("")
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.status.setText(f"Reading and storing {path.name}…")
         self.token = self.handle.long_ops.run_long(job, self._progress, self._done, self._failed)
@@ -160,7 +173,21 @@ class ImportPage(QWizardPage):
             if isinstance(exc, StatementCancelled)
             else f"Nothing was imported: {exc}"
         )
-        self.summary.setText(f"<span style='color:#b3261e'>{self.failure}</span>")
+        self.summary.setText(f"<span style='color:#b3261e'>{html.escape(self.failure)}</span>")
+        if isinstance(exc, UnreadableLines) and not self.draft.accept_problems:
+            # Lines past the preview's head are only read now; the choice the confirm
+            # step offers for the lines it saw is offered here for these.
+            n = len(exc.problems)
+            self.retry_button.setText(
+                f"Import the readable lines and leave the {n:,} unreadable "
+                f"line{'s' if n != 1 else ''} out"
+            )
+            self.retry_button.show()
+            self.retry_button.setFocus()
+
+    def _import_readable(self) -> None:
+        self.draft.accept_problems = True
+        self.start()
 
     def _show_bank(self) -> None:
         wizard = self.wizard()

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.reconcile import BankLineQuery, BankLineRow, bank_line_ids, bank_line_rows
+from app.services.reconcile import (
+    BankLineQuery,
+    BankLineRow,
+    bank_line_counts,
+    bank_line_ids,
+    bank_line_rows,
+)
 from app.ui.models.lazy_table import Column, LazyTableModel
 from app.ui.widgets.badges import MUTED
 from app.ui.widgets.figures import Figures
@@ -133,14 +139,12 @@ def bank_model(ctx: Any, fig: Figures) -> LazyTableModel[BankLineRow]:
 
 
 def status_counts(ctx: Any, search: str = "") -> dict[str, int]:
-    """How many lines each chip would show (one id query per status; ids only, no rows)."""
-    counts = {
-        key: len(bank_line_ids(ctx, BankLineQuery(statuses, search)))
+    """How many lines each chip would show (one grouped count in the service)."""
+    counts = bank_line_counts(ctx, search)
+    return {
+        key: sum(counts.get(s, 0) for s in statuses) if statuses else counts["all"]
         for key, _label, statuses in FILTERS
-        if statuses
     }
-    counts["all"] = sum(counts.values())
-    return counts
 
 
 def suggested_at_least(ctx: Any, min_score: int) -> int:

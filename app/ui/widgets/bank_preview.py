@@ -30,10 +30,18 @@ LINE_COLUMNS = [
 PROBLEM_COLUMNS = [Col("Line", numeric=True), Col("Why it cannot be read"), Col("Text in the file")]
 
 
-def statement_summary(statement: Statement, duplicates: int) -> str:
-    """One sentence: what was found, what will be skipped and why."""
-    booked = len(statement.booked)
-    parts = [f"{counted(booked, 'transaction', 'transactions')} found"]
+def statement_summary(statement: Statement, duplicates: int, complete: bool = True) -> str:
+    """One sentence: what was found, what will be skipped and why.
+
+    For a long file only its head is read for the preview, and the sentence says so:
+    the counts are those of the lines shown, the import reads the whole file.
+    """
+    booked = counted(len(statement.booked), "transaction", "transactions")
+    parts = [
+        f"{booked} found"
+        if complete
+        else f"The first {booked} shown (the import reads the whole file)"
+    ]
     if duplicates:
         parts.append(f"{counted(duplicates, 'is', 'are')} already imported and will be skipped")
     if statement.pending:
@@ -82,10 +90,12 @@ class StatementPreview(QWidget):
         layout.addWidget(self.problems)
         self._show_problems([])
 
-    def show_statement(self, statement: Statement, duplicates: int = 0) -> None:
+    def show_statement(
+        self, statement: Statement, duplicates: int = 0, complete: bool = True
+    ) -> None:
         self.error.hide()
         self.table.setEnabled(True)
-        self.summary.setText(statement_summary(statement, duplicates))
+        self.summary.setText(statement_summary(statement, duplicates, complete))
         fig = self.figures
         rows = []
         for line in statement.lines[:PREVIEW_ROWS]:

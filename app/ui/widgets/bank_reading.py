@@ -1,8 +1,9 @@
 """What the import wizard knows about the file it is importing, shared by its pages.
 
 Reading happens on the long-job worker (``read_in_background``): the service's preview
-(everything as it would be imported, nothing written) plus the first bytes of
-the file, which the layout form needs to re-split the header when the user
+(the first few hundred rows exactly as they would be imported, nothing written;
+the layout and the encoding decided from the whole file) plus the first bytes
+of the file, which the layout form needs to re-split the header when the user
 picks another delimiter or header row.
 """
 

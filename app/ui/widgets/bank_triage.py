@@ -29,14 +29,10 @@ def _unignore(ctx: Any, line_id: int) -> None:
     svc.reconcile(ctx, line_ids=[line_id])
 
 
-def _rematch(ctx: Any, line_id: int) -> None:
-    svc.reconcile(ctx, line_ids=[line_id])
-
-
 # What takes each decision back (Ctrl+Z), by the decision's name.
 UNDO_OF: dict[str, tuple[Callable[..., Any], str]] = {
     "accept": (svc.undo, "Match taken back; the invoice is open again."),
-    "reject": (_rematch, "Rejection taken back; the suggestion is back."),
+    "reject": (svc.take_back_rejection, "Rejection taken back; the suggestion is back."),
     "ignore": (_unignore, "The line is back in the list."),
     "restore": (lambda ctx, i: svc.ignore(ctx, i, True), "The line is ignored again."),
     "undo": (lambda ctx, i: svc.accept(ctx, i), "Match applied again."),

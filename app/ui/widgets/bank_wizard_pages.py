@@ -14,9 +14,9 @@ import html
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.bankfile import ColumnRole, CsvProfile
+from app.services.bank_import import ImportPreview, list_accounts
 from app.ui.handle import AppHandle
 from app.ui.widgets.bank_columns import (
     ColumnRoles,
@@ -33,6 +34,7 @@ from app.ui.widgets.bank_columns import (
     remembered_roles,
 )
 from app.ui.widgets.bank_layout_form import LayoutForm
+from app.ui.widgets.bank_lines import counted
 from app.ui.widgets.bank_preview import StatementPreview
 from app.ui.widgets.bank_reading import FileReading, ImportDraft, read_in_background
 from app.ui.widgets.figures import Figures
@@ -44,6 +46,31 @@ FORMAT_NAMES = {"csv": "CSV (delimited text)", "litas-esis": "LITAS-ESIS", "ofx"
 
 def format_name(fmt: str) -> str:
     return FORMAT_NAMES.get(fmt, fmt.upper() if not fmt.startswith("camt") else f"ISO 20022 {fmt}")
+
+
+def import_outline(filename: str, found: ImportPreview) -> str:
+    """What the import will do, as far as the preview knows (all of it, or the head's share)."""
+    st = found.statement
+    name = html.escape(filename)
+    pending = f"; {len(st.pending):,} pending left for later" if st.pending else ""
+    if not found.complete:
+        read = counted(len(st.lines), "line", "lines")
+        seen = (
+            f", of which {found.duplicates:,} {'was' if found.duplicates == 1 else 'were'} "
+            "imported before and will be skipped"
+            if found.duplicates
+            else ""
+        )
+        return (
+            f"<b>Every new transaction</b> in {name} will be imported (the preview read its first "
+            f"{read}{seen}){pending}."
+        )
+    new = len(st.booked) - found.duplicates
+    skipped = f"; {found.duplicates:,} already imported will be skipped" if found.duplicates else ""
+    return (
+        f"<b>{new:,} new transaction{'s' if new != 1 else ''}</b> from {name} will be "
+        f"imported{skipped}{pending}."
+    )
 
 
 class LayoutPage(QWizardPage):
@@ -116,7 +143,7 @@ class LayoutPage(QWizardPage):
         self.columns_box.setVisible(self.draft.profile is not None)
         if self.draft.profile is not None and self.draft.detection is not None:
             self.form.set_layout(self.draft.profile, self.draft.detection, self._examples())
-        self.preview.show_statement(st, found.duplicates)
+        self.preview.show_statement(st, found.duplicates, found.complete)
 
     def _examples(self) -> list[str]:
         assert self.draft.profile is not None and self.draft.reading is not None
@@ -173,7 +200,8 @@ class LayoutPage(QWizardPage):
             draft.reading = reading
             draft.reading_now = False
             draft.error = ""
-            self.preview.show_statement(reading.preview.statement, reading.preview.duplicates)
+            found = reading.preview
+            self.preview.show_statement(found.statement, found.duplicates, found.complete)
             self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
@@ -192,17 +220,21 @@ class LayoutPage(QWizardPage):
 
 
 class ConfirmPage(QWizardPage):
-    def __init__(self, draft: ImportDraft) -> None:
+    def __init__(self, handle: AppHandle, draft: ImportDraft) -> None:
         super().__init__()
+        self.handle = handle
         self.draft = draft
         self.setTitle("Import")
         self.setSubTitle("Nothing has been written yet. The file is imported whole or not at all.")
         self.setCommitPage(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.account = QLineEdit()
+        self.account = QComboBox()
+        self.account.setEditable(True)
+        self.account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.account.setToolTip(
-            "Statements of one account are checked against each other for duplicates"
+            "Statements of one account are checked against each other for duplicates; "
+            "type a new name for another account"
         )
         self.problems = QLabel()
         self.problems.setObjectName("errorText")
@@ -227,27 +259,17 @@ class ConfirmPage(QWizardPage):
         draft = self.draft
         assert draft.reading is not None and draft.path is not None
         found = draft.reading.preview
+        self.summary.setText(import_outline(draft.path.name, found))
+        self.account.setEditText(draft.account or found.account)
+        self.handle.call(list_accounts, on_done=self._show_accounts, on_error=lambda _e: None)
         st = found.statement
-        new = len(st.booked) - found.duplicates
-        self.summary.setText(
-            f"<b>{new:,} new transaction{'s' if new != 1 else ''}</b> from "
-            f"{html.escape(draft.path.name)} will be "
-            f"imported"
-            + (
-                f"; {found.duplicates:,} already imported will be skipped"
-                if found.duplicates
-                else ""
-            )
-            + (f"; {len(st.pending):,} pending left for later" if st.pending else "")
-            + "."
-        )
-        self.account.setText(draft.account or found.account)
         n = len(st.problems)
         self.problems.setVisible(n > 0)
         self.import_rest.setVisible(n > 0)
         self.import_rest.setChecked(False)
         if n:
             self.problems.setText(
+                f"{'' if found.complete else 'At least '}"
                 f"{n:,} line{'s' if n != 1 else ''} of the file cannot be read (listed on the "
                 "previous step with the reason). Import the readable lines and leave "
                 f"{'it' if n == 1 else 'them'} out, or go back and change the settings, or cancel."
@@ -255,6 +277,8 @@ class ConfirmPage(QWizardPage):
             self.import_rest.setText(
                 f"Import the {len(st.lines):,} readable lines and leave the {n:,} unreadable "
                 f"line{'s' if n != 1 else ''} out"
+                if found.complete
+                else "Import the readable lines and leave every unreadable line out"
             )
         self.save_profile.setVisible(draft.is_delimited)
         self.save_profile.setChecked(
@@ -264,8 +288,15 @@ class ConfirmPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.draft.problems() == 0 or self.import_rest.isChecked()
 
+    def _show_accounts(self, names: list[str]) -> None:
+        """Offer the accounts imported into before, keeping what is typed or proposed."""
+        text = self.account.currentText()
+        self.account.clear()
+        self.account.addItems(names)
+        self.account.setEditText(text)
+
     def validatePage(self) -> bool:
-        self.draft.account = self.account.text().strip()
+        self.draft.account = self.account.currentText().strip()
         self.draft.accept_problems = self.import_rest.isChecked()
         self.draft.save_profile = self.save_profile.isVisible() and self.save_profile.isChecked()
         return True

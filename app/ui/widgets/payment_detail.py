@@ -13,10 +13,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.money import Money
-from app.services.payments import PaymentRow
+from app.services.payments import AllocationLine, PaymentDetail, PaymentRow
 from app.ui.widgets.badges import pill
 from app.ui.widgets.figures import Figures
-from app.ui.widgets.payment_ledger import PaidInvoice
 from app.ui.widgets.rows_model import Cell, Col, RowsModel
 from app.ui.widgets.tables import EmptyHint, list_view
 
@@ -38,13 +37,13 @@ def kind_label(kind: str) -> str:
 
 
 class PaymentDetailPane(QWidget):
-    undo_requested = Signal(object)  # the PaidInvoice to undo
+    undo_requested = Signal(object)  # the AllocationLine to undo
 
     def __init__(self, figures: Figures) -> None:
         super().__init__()
         self.figures = figures
         self.payment: PaymentRow | None = None
-        self.items: list[PaidInvoice] = []
+        self.items: list[AllocationLine] = []
         self.undo_buttons: list[QPushButton] = []
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -105,17 +104,23 @@ class PaymentDetailPane(QWidget):
         self.empty.set_text("Loading…" if p.kind != "refund" else "A refund pays no invoice.")
         self.empty.update_for(0)
 
-    def show_allocations(self, items: list[PaidInvoice]) -> None:
+    def show_detail(self, detail: PaymentDetail) -> None:
+        """The invoices the shown payment paid (a detail for another payment is ignored)."""
+        if self.payment is not None and detail.row.id == self.payment.id:
+            self.show_allocations(list(detail.allocations))
+
+    def show_allocations(self, items: list[AllocationLine]) -> None:
         self.items = list(items)
         fig = self.figures
+        currency = self.payment.currency if self.payment is not None else ""
         self.model.set_rows(
             [
                 [
                     Cell(a.number, tooltip=f"allocated on {fig.date(a.date)}"),
-                    Cell(fig.amount(a.amount_minor, a.currency), "#8a8f98" if a.undone else None),
+                    Cell(fig.amount(a.amount_minor, currency), "#8a8f98" if a.reversed else None),
                     Cell(
-                        "undone" if a.undone else SOURCE_WORDS.get(a.source, a.source),
-                        "#8a8f98" if a.undone else None,
+                        "undone" if a.reversed else SOURCE_WORDS.get(a.source, a.source),
+                        "#8a8f98" if a.reversed else None,
                     ),
                     Cell(""),
                 ]
@@ -124,7 +129,7 @@ class PaymentDetailPane(QWidget):
         )
         self.undo_buttons = []
         for row, a in enumerate(self.items):
-            if a.undone:
+            if a.reversed:
                 continue
             button = QPushButton("Undo")
             button.setToolTip(f"{a.number} returns to its former balance; the money becomes credit")
