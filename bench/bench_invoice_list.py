@@ -31,15 +31,38 @@ def seed(ctx, n: int) -> None:  # type: ignore[no-untyped-def]
     clients = 5000
     with ctx.uow() as uow:
         s = uow.session
-        s.execute(insert(m.Client), [
-            {"id": i + 1, "name": f"Client {i:05d}", "search_key": f"CLIENT {i:05d}", "currency": "EUR",
-             "created_at": now, "updated_at": now} for i in range(clients)])
-        s.execute(insert(m.Invoice), [
-            {"client_id": i % clients + 1, "number": f"INV-{2020 + i // 20000}-{i:06d}",
-             "issue_date": date(2020, 1, 1) + timedelta(days=i // 55), "due_date": date(2020, 2, 1) + timedelta(days=i // 55),
-             "currency": "EUR", "status": "paid" if i % 7 else "issued", "total_minor": 10000 + i % 5000,
-             "balance_minor": 0 if i % 7 else 10000, "created_at": now, "updated_at": now}
-            for i in range(n)])
+        s.execute(
+            insert(m.Client),
+            [
+                {
+                    "id": i + 1,
+                    "name": f"Client {i:05d}",
+                    "search_key": f"CLIENT {i:05d}",
+                    "currency": "EUR",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(clients)
+            ],
+        )
+        s.execute(
+            insert(m.Invoice),
+            [
+                {
+                    "client_id": i % clients + 1,
+                    "number": f"INV-{2020 + i // 20000}-{i:06d}",
+                    "issue_date": date(2020, 1, 1) + timedelta(days=i // 55),
+                    "due_date": date(2020, 2, 1) + timedelta(days=i // 55),
+                    "currency": "EUR",
+                    "status": "paid" if i % 7 else "issued",
+                    "total_minor": 10000 + i % 5000,
+                    "balance_minor": 0 if i % 7 else 10000,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(n)
+            ],
+        )
         uow.commit()
 
 
@@ -67,7 +90,9 @@ def main() -> int:
             return 8
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-            return f"{index.row()}:{index.column()}" if role == Qt.ItemDataRole.DisplayRole else None
+            return (
+                f"{index.row()}:{index.column()}" if role == Qt.ItemDataRole.DisplayRole else None
+            )
 
     def paint(model) -> float:  # type: ignore[no-untyped-def]
         view = QTableView()
@@ -98,10 +123,18 @@ def main() -> int:
             qapp.processEvents()
             keys.append((time.perf_counter() - started) * 1000)
         app.close()
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}")
-    print(f"bare QTableView over {args.invoices:,} in-memory rows, first paint: {statistics.median(bare):.0f} ms")
-    print(f"Invoices list from the database, first paint: {statistics.median(first):.0f} ms (goal <= 150 ms)")
-    print(f"one search keystroke (ids + repaint): {statistics.median(keys):.0f} ms (goal <= 100 ms)")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
+    )
+    print(
+        f"bare QTableView over {args.invoices:,} in-memory rows, first paint: {statistics.median(bare):.0f} ms"
+    )
+    print(
+        f"Invoices list from the database, first paint: {statistics.median(first):.0f} ms (goal <= 150 ms)"
+    )
+    print(
+        f"one search keystroke (ids + repaint): {statistics.median(keys):.0f} ms (goal <= 100 ms)"
+    )
     return 0
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.commands.output import CommandError, Output, table
 from app.commands.registry import noun
-from app.commands.session import opened
+from app.commands.session import amount_of, invoice_id_of, opened
+from app.core.invoices import Status
 from app.core.money import Money
 
 
@@ -55,12 +55,7 @@ def _money(minor: int, currency: str) -> str:
 
 
 def _invoice_id(app: Any, ref: str) -> int:
-    from app.services.invoicing import find_id
-
-    ref = ref.strip()
-    if ref.startswith("#") or ref.isdigit():
-        return int(ref.lstrip("#"))
-    return find_id(app.ctx, ref)
+    return invoice_id_of(app, ref)
 
 
 def cmd_bill_run(args: argparse.Namespace, out: Output) -> int:
@@ -170,7 +165,11 @@ def list_schedules(args: argparse.Namespace, out: Output) -> int:
 
 def _list_invoice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--status", action="append", default=[], help="repeatable: draft, review, issued, paid…"
+        "--status",
+        action="append",
+        default=[],
+        choices=[s.value for s in Status],
+        help="repeatable: draft, review, approved, issued, sent, partly_paid, paid, credited, void",
     )
     p.add_argument("--client", type=int, help="client id")
     p.add_argument("--search", default="")
@@ -287,6 +286,7 @@ def detail_dict(d: Any) -> dict[str, Any]:
         "credit_notes": list(d.credit_notes),
         "allocations": [
             {
+                "id": a.id,
                 "date": a.date,
                 "kind": a.kind,
                 "amount": _money(a.amount_minor, cur),
@@ -350,10 +350,7 @@ def cmd_credit_note(args: argparse.Namespace, out: Output) -> int:
 
     amount = None
     if args.amount:
-        try:
-            amount = Decimal(args.amount)
-        except InvalidOperation:
-            raise CommandError(f"--amount {args.amount!r} is not a number", 2) from None
+        amount = amount_of(args.amount, "--amount")
     with opened(args) as app:
         d = credit_note(app.ctx, _invoice_id(app, args.number), amount, args.reason)
     out.result(
@@ -418,7 +415,8 @@ def _run_sheet_import(args: argparse.Namespace, out: Output, what: str) -> int:
             raise CommandError(f"{args.file}: {exc}", 2, details=exc.report.as_dict()) from exc
         except TextFileError as exc:
             raise CommandError(exc.with_filename(args.file).describe(), 2) from exc
-    human = f"Imported {report.imported} {what} from {args.file}."
+    noun = what if report.imported != 1 else what.removesuffix("s")
+    human = f"Imported {report.imported} {noun} from {args.file}."
     for e in report.rejected:
         human += f"\n  skipped {args.file}, {e}"
     out.result(report.as_dict(), human)

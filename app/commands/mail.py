@@ -79,12 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _invoice_id(app: Any, ref: str) -> int:
-    from app.services.invoicing import find_id
+    from app.commands.session import invoice_id_of
 
-    ref = ref.strip()
-    if ref.startswith("#") or ref.isdigit():
-        return int(ref.lstrip("#"))
-    return find_id(app.ctx, ref)
+    return invoice_id_of(app, ref)
 
 
 def cmd_send(args: argparse.Namespace, out: Output) -> int:

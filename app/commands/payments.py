@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from app.commands.output import CommandError, Output, table
 from app.commands.registry import noun
-from app.commands.session import opened
+from app.commands.session import amount_of, invoice_id_of, opened
 from app.core.money import Money
 
 
@@ -35,15 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_pay(args: argparse.Namespace, out: Output) -> int:
-    from app.services.invoicing import find_id, get_detail
+    from app.services.invoicing import get_detail
     from app.services.payments import record_payment
 
-    try:
-        amount = Decimal(args.amount.replace(",", "."))
-    except InvalidOperation:
-        raise CommandError(f"{args.amount!r} is not an amount", 2) from None
+    amount = amount_of(args.amount)
     with opened(args) as app:
-        detail = get_detail(app.ctx, find_id(app.ctx, args.number))
+        detail = get_detail(app.ctx, invoice_id_of(app, args.number))
         balance = Money.from_minor(detail.row.balance_minor, detail.row.currency)
         share = min(Money.of(amount, detail.row.currency), balance)
         allocations = [(detail.row.id, share.amount)] if not share.is_zero else []

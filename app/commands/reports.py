@@ -41,7 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("kind", choices=KINDS)
     p.add_argument(
-        "--format", choices=("table", "json", "csv", "xlsx", "pdf"), default="table",
+        "--format",
+        choices=("table", "json", "csv", "xlsx", "pdf"),
+        default="table",
         help="pdf: the statement of account only",
     )
     p.add_argument("--out", help="write to this file instead of standard output")

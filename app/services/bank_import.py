@@ -308,6 +308,8 @@ def import_statement(
         imp.imported_count = result.imported = len(rows)
         imp.duplicate_count = result.duplicates
         result.import_id = imp.id
+        if save_profile and profile is None and _is_delimited(data, path.name):
+            profile, _detection = detect_csv_profile(data, path.name)  # remember what was detected
         if save_profile and profile is not None:
             s.add(
                 m.BankProfile(
