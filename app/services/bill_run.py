@@ -426,7 +426,7 @@ class _Draft:
     terms_kind: str
     terms_days: int
     issue_now: bool = False
-    usage_record_ids: tuple[int, ...] = ()
+    usage_scopes: tuple[Any, ...] = ()  # the usage records this invoice bills
     milestone_id: int | None = None
 
 
@@ -486,7 +486,7 @@ def _plan_period(
         due=due,
         totals=totals,
         reasons=reasons,
-        usage_record_ids=usage.record_ids if usage else (),
+        usage_scopes=usage.scopes if usage else (),
         one_offs=[charge for charge, _ in one_offs],
         terms_kind=sched.terms_kind or client.terms_kind,
         terms_days=sched.terms_days if sched.terms_days is not None else client.terms_days,
@@ -547,7 +547,7 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
     ]
     session.execute(insert(m.InvoiceLine), line_rows)
     events: list[tuple[str, str, object, dict[str, Any]]] = []
-    billed_records: list[tuple[int, int]] = []
+    billed: list[tuple[int, tuple[Any, ...]]] = []
     for invoice_id, d, row in zip(ids, drafts, rows, strict=True):
         for charge in d.one_offs:
             charge.invoice_id = invoice_id
@@ -557,7 +557,8 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
                 .where(m.Milestone.id == d.milestone_id)
                 .values(invoice_id=invoice_id)
             )
-        billed_records.extend((invoice_id, record_id) for record_id in d.usage_record_ids)
+        if d.usage_scopes:
+            billed.append((invoice_id, d.usage_scopes))
         events.append(
             (
                 "invoice.bill_run",
@@ -602,13 +603,11 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
                     row["due_date"],
                 )
             )
-    if billed_records:  # which invoice billed each usage record, in one executemany
-        session.connection().exec_driver_sql(
-            "UPDATE usage_records SET invoice_id = ? WHERE id = ?"
-            if session.connection().dialect.name == "sqlite"
-            else "UPDATE usage_records SET invoice_id = %s WHERE id = %s",
-            billed_records,
-        )
+    if billed:
+        from app.services.usage import mark_billed
+
+        for invoice_id, scopes in billed:
+            mark_billed(session, invoice_id, list(scopes))
     record_many(session, ctx.audit, events)
     run_issue_hooks(session, ctx, issued)
     for invoice_id, d in zip(ids, drafts, strict=True):
@@ -647,7 +646,7 @@ def _raise_review_items(session: Session, ctx: AppContext, invoice_id: int, d: _
 @dataclass
 class _PeriodUsage:
     quantities: dict[int, Decimal]
-    record_ids: tuple[int, ...]
+    scopes: tuple[Any, ...]
     adjustments: list[LineInput]
     missing: list[str]
     wait: bool
@@ -667,7 +666,7 @@ def _usage_for(
     from app.services.usage import period_usage
 
     quantities: dict[int, Decimal] = {}
-    record_ids: list[int] = []
+    scopes: list[Any] = []
     adjustments: list[LineInput] = []
     missing: list[str] = []
     wait = False
@@ -708,7 +707,7 @@ def _usage_for(
         if now.records == 0:
             wait = wait or not grace_over
             missing.append(line.meter_item or line.description)
-        record_ids.extend(now.record_ids)
+        scopes.append(now.scope)
         entries = [
             TimeEntry(
                 person or "Unnamed", hours, Money.from_minor(rate_minor, plan.currency).amount
@@ -760,8 +759,8 @@ def _usage_for(
                     source_id=line.id,
                 )
             )
-            record_ids.extend(late.record_ids)
-    return _PeriodUsage(quantities, tuple(record_ids), adjustments, missing, wait)
+            scopes.append(late.scope)
+    return _PeriodUsage(quantities, tuple(scopes), adjustments, missing, wait)
 
 
 def _milestone_drafts(
@@ -883,7 +882,7 @@ def _interim_invoices(
         if already:
             continue
         lines: list[LineInput] = []
-        billed_ids: list[int] = []
+        billed_scopes: list[Any] = []
         for line in plan.lines:
             threshold = line.pricing.interim_threshold if line.pricing else None
             if line.pricing is None or threshold is None:
@@ -907,7 +906,7 @@ def _interim_invoices(
                     source_id=line.id,
                 )
             )
-            billed_ids.extend(so_far.record_ids)
+            billed_scopes.append(so_far.scope)
         if not lines:
             continue
         row = new_invoice(
@@ -933,9 +932,9 @@ def _interim_invoices(
         )
         row.interim_schedule_id = sched.id
         issue(session, ctx, row)
-        session.execute(
-            update(m.UsageRecord).where(m.UsageRecord.id.in_(billed_ids)).values(invoice_id=row.id)
-        )
+        from app.services.usage import mark_billed
+
+        mark_billed(session, row.id, billed_scopes)
         result.created += 1
         result.issued += 1
         result.invoice_ids.append(row.id)

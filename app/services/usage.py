@@ -10,7 +10,7 @@ from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.client_import import RowError
@@ -137,17 +137,7 @@ def import_usage(
         report.rejected.sort(key=lambda e: e.line)
         if report.rejected and not skip_invalid:
             raise UsageRejected(report)
-        existing: set[tuple[int, str]] = set()
-        keys = [(cid, row.record_key) for row, cid, _, _ in prepared]
-        for start in range(0, len(keys), 900):
-            part = keys[start : start + 900]
-            existing.update(
-                s.execute(
-                    select(m.UsageRecord.client_id, m.UsageRecord.record_key).where(
-                        m.UsageRecord.record_key.in_([k for _, k in part])
-                    )
-                ).all()
-            )
+        existing = _known_keys(s, [(cid, row.record_key) for row, cid, _, _ in prepared])
         invoiced = _invoiced_periods(s, {sid for _, _, sid, _ in prepared if sid})
         now = ctx.clock.now_utc()
         rows = []
@@ -193,6 +183,33 @@ def import_usage(
         )
         uow.commit()
     return report
+
+
+def _known_keys(s: Session, keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (client, record key) pairs are stored already: one join instead of a query per batch."""
+    if not keys:
+        return set()
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        found: set[tuple[int, str]] = set()
+        for start in range(0, len(keys), 900):
+            part = keys[start : start + 900]
+            stmt = select(m.UsageRecord.client_id, m.UsageRecord.record_key).where(
+                m.UsageRecord.record_key.in_([k for _, k in part])
+            )
+            found.update((c, k) for c, k in conn.execute(stmt))
+        return found
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS usage_keys (record_key TEXT, client_id INTEGER)"
+    )
+    conn.exec_driver_sql("DELETE FROM usage_keys")
+    conn.exec_driver_sql("INSERT INTO usage_keys VALUES (?, ?)", [(k, c) for c, k in keys])
+    rows = conn.exec_driver_sql(
+        "SELECT u.client_id, u.record_key FROM usage_keys k JOIN usage_records u "
+        "ON u.record_key = k.record_key AND u.client_id = k.client_id"
+    ).all()
+    conn.exec_driver_sql("DELETE FROM usage_keys")
+    return {(c, k) for c, k in rows}
 
 
 _COLUMNS = (
@@ -317,32 +334,77 @@ def plan_pricing(line: m.ScheduleLine) -> Pricing | None:
 class UsageTotals:
     quantity: Decimal
     records: int
-    record_ids: tuple[int, ...]
+    scope: UsageScope
     # (person, hours, rate in minor units) of records that carry a rate: time sheets
     timed: tuple[tuple[str, Decimal, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class UsageScope:
+    """The records a period's total came from, so the invoice can mark exactly them as billed."""
+
+    schedule_id: int
+    item: str
+    start: date
+    end: date
+    unbilled_only: bool = False
 
 
 def period_usage(
     s: Session, schedule_id: int, item: str, start: date, end: date, unbilled_only: bool = False
 ) -> UsageTotals:
-    stmt = select(
-        m.UsageRecord.id, m.UsageRecord.quantity, m.UsageRecord.person, m.UsageRecord.rate_minor
-    ).where(
+    """The billable quantity of one item in a period, summed by the database."""
+    where = [
         m.UsageRecord.schedule_id == schedule_id,
         m.UsageRecord.item == item,
         m.UsageRecord.billable.is_(True),
         m.UsageRecord.occurred_on >= start,
         m.UsageRecord.occurred_on <= end,
-    )
+    ]
     if unbilled_only:
-        stmt = stmt.where(m.UsageRecord.invoice_id.is_(None))
-    rows = s.execute(stmt.order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)).all()
-    return UsageTotals(
-        sum((r.quantity for r in rows), Decimal(0)),
-        len(rows),
-        tuple(r.id for r in rows),
-        tuple((r.person, r.quantity, r.rate_minor) for r in rows if r.rate_minor is not None),
-    )
+        where.append(m.UsageRecord.invoice_id.is_(None))
+    total, count, rated = s.execute(
+        select(
+            func.sum(m.UsageRecord.quantity), func.count(), func.count(m.UsageRecord.rate_minor)
+        ).where(*where)
+    ).one()
+    timed: tuple[tuple[str, Decimal, int], ...] = ()
+    if rated:
+        timed = tuple(
+            (person, quantity, rate)
+            for person, quantity, rate in s.execute(
+                select(m.UsageRecord.person, m.UsageRecord.quantity, m.UsageRecord.rate_minor)
+                .where(*where, m.UsageRecord.rate_minor.is_not(None))
+                .order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)
+            )
+        )
+    scope = UsageScope(schedule_id, item, start, end, unbilled_only)
+    return UsageTotals(total or Decimal(0), count, scope, timed)
+
+
+def mark_billed(s: Session, invoice_id: int, scopes: list[UsageScope]) -> None:
+    """Record which invoice billed the records of each scope (one UPDATE per scope)."""
+    for sc in scopes:
+        stmt = (
+            update(m.UsageRecord)
+            .where(
+                m.UsageRecord.schedule_id == sc.schedule_id,
+                m.UsageRecord.item == sc.item,
+                m.UsageRecord.billable.is_(True),
+                m.UsageRecord.occurred_on >= sc.start,
+                m.UsageRecord.occurred_on <= sc.end,
+            )
+            .values(invoice_id=invoice_id)
+        )
+        if sc.unbilled_only:
+            stmt = stmt.where(m.UsageRecord.invoice_id.is_(None))
+        else:
+            # already marked by this invoice's interim predecessor or not at all: skip
+            # rewriting rows that would not change
+            stmt = stmt.where(
+                (m.UsageRecord.invoice_id.is_(None)) | (m.UsageRecord.invoice_id != invoice_id)
+            )
+        s.connection().execute(stmt)
 
 
 @dataclass(frozen=True)
