@@ -8,6 +8,8 @@ explicitly; every other well-formed three-letter code that appears in
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _ZERO_DECIMAL = {
     "BIF",
     "CLP",
@@ -64,8 +66,12 @@ def normalise_currency(code: str) -> str:
     return cleaned
 
 
+@lru_cache(maxsize=512)
 def exponent(code: str) -> int:
-    """Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3)."""
+    """Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3).
+
+    Cached: it is asked once per amount when 100,000 bank lines or invoices are read.
+    """
     cleaned = normalise_currency(code)
     if cleaned in _ZERO_DECIMAL:
         return 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from app.core.bankfile import (
     parse_statement,
 )
 from app.core.bankfile.model import Detection
+from app.core.collector import collector_paused
 from app.core.currency import UnknownCurrencyError, exponent, normalise_currency
 from app.db import models as m
 from app.services import settings as settings_service
@@ -254,7 +254,7 @@ def import_statement(
 ) -> BankImportResult:
     """Import one statement file; raises UnreadableLines / StatementError without changing anything."""
     data = read_file(path)
-    with ctx.uow() as uow:
+    with ctx.uow() as uow, collector_paused():
         s = uow.session
         saved = False
         if profile is None and _is_delimited(data, path.name):
@@ -295,15 +295,18 @@ def import_statement(
         s.flush()
         rows = []
         seen_now: set[str] = set()
+        currencies: dict[str | None, str] = {}
+        account_id, import_id = acct.id, imp.id
         for line, key in zip(booked, keys, strict=True):
             if key in existing or key in seen_now:
                 result.duplicates += 1
                 continue
             seen_now.add(key)
-            currency = _currency(
-                line.currency or statement.currency, acct.currency or company_currency
-            )
-            rows.append(_line_row(acct.id, imp.id, line, key, currency))
+            stated = line.currency or statement.currency
+            currency = currencies.get(stated)
+            if currency is None:
+                currency = currencies[stated] = _currency(stated, acct.currency or company_currency)
+            rows.append(_line_row(account_id, import_id, line, key, currency))
         _store_lines(s, rows)
         imp.imported_count = result.imported = len(rows)
         imp.duplicate_count = result.duplicates
@@ -374,8 +377,8 @@ _COLUMNS = (
 )
 
 
-def _store_lines(s: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert the new lines in one executemany.
+def _store_lines(s: Session, rows: list[tuple[Any, ...]]) -> None:
+    """Insert the new lines (tuples in ``_COLUMNS`` order) in one executemany.
 
     On SQLite the rows go straight to the driver (dates as ISO text, the way
     SQLAlchemy stores them): per-row parameter processing would cost more than
@@ -385,22 +388,22 @@ def _store_lines(s: Session, rows: list[dict[str, Any]]) -> None:
         return
     conn = s.connection()
     if conn.dialect.name != "sqlite":
-        conn.execute(m.BankLine.__table__.insert(), rows)
+        conn.execute(m.BankLine.__table__.insert(), [dict(zip(_COLUMNS, r)) for r in rows])
         return
     sql = (
         f"INSERT INTO bank_lines ({', '.join(_COLUMNS)}) "
         f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
     )
-    conn.exec_driver_sql(
-        sql,
-        [
-            tuple(
-                (v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, bool) else v)
-                for v in (r[c] for c in _COLUMNS)
-            )
-            for r in rows
-        ],
-    )
+    booking, value, pending = (_COLUMNS.index(c) for c in ("booking_date", "value_date", "pending"))
+
+    def driver_row(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        out = list(r)
+        out[booking] = r[booking].isoformat()
+        out[value] = None if r[value] is None else r[value].isoformat()
+        out[pending] = int(r[pending])
+        return tuple(out)
+
+    conn.exec_driver_sql(sql, [driver_row(r) for r in rows])
 
 
 def _minor(value: Decimal, scale: int) -> int:
@@ -410,28 +413,29 @@ def _minor(value: Decimal, scale: int) -> int:
 
 def _line_row(
     account_id: int, import_id: int, line: Any, key: str, currency: str
-) -> dict[str, Any]:
+) -> tuple[Any, ...]:
+    """One bank line's column values, in ``_COLUMNS`` order (a tuple: 100,000 of them are built)."""
     scale = exponent(currency)
-    return {
-        "account_id": account_id,
-        "import_id": import_id,
-        "line_no": line.line_no,
-        "booking_date": line.booking_date,
-        "value_date": line.value_date,
-        "amount_minor": _minor(line.amount, scale),
-        "currency": currency,
-        "description": line.description,
-        "counterparty": line.counterparty[:200],
-        "counterparty_iban": line.counterparty_iban[:40],
-        "reference": line.reference[:60],
-        "bank_txn_id": (line.bank_transaction_id or "")[:100],
-        "balance_minor": None if line.balance_after is None else _minor(line.balance_after, scale),
-        "pending": False,
-        "fingerprint": key,
-        "status": "unmatched",
-        "raw": line.raw,
-        "match_kind": "",
-        "match_score": 0,
-        "match_explanation": "",
-        "suggestions_json": "",
-    }
+    return (
+        account_id,
+        import_id,
+        line.line_no,
+        line.booking_date,
+        line.value_date,
+        _minor(line.amount, scale),
+        currency,
+        line.description,
+        line.counterparty[:200],
+        line.counterparty_iban[:40],
+        line.reference[:60],
+        (line.bank_transaction_id or "")[:100],
+        None if line.balance_after is None else _minor(line.balance_after, scale),
+        False,
+        key,
+        "unmatched",
+        line.raw,
+        "",
+        0,
+        "",
+        "",
+    )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.client_import import RowError
+from app.core.collector import collector_paused
 from app.core.money import Money
 from app.core.text import fold
 from app.core.usage import Pricing, pricing_from_dict, pricing_to_dict
@@ -113,7 +114,7 @@ def import_usage(
     """Add every new record (re-importing adds nothing); all or nothing unless ``skip_invalid``."""
     parsed = read_usage(data, day_first=day_first, decimal_mark=decimal_mark, columns=columns)
     report = UsageImportReport(rejected=list(parsed.errors), columns=parsed.columns)
-    with ctx.uow() as uow:
+    with ctx.uow() as uow, collector_paused():
         s = uow.session
         find = functools.lru_cache(maxsize=None)(_clients(s))
         metered = _metered_schedules(s)

@@ -183,13 +183,14 @@ class MainWindow(QMainWindow):
         from app.ui import data_safety
 
         data_safety.install(self, handle)
+        handle.ops.busy_changed.connect(self._on_busy)
+        handle.bus.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.show_page(first_page)
+        # after the first page, so its query is queued ahead of the badge's count
         from app.ui.pages.exceptions import SidebarBadge
 
         row = next(i for i, spec in enumerate(PAGES) if spec.key == "exceptions")
         self.exceptions_badge = SidebarBadge(handle, self.sidebar.item(row), "Exceptions")
-        handle.ops.busy_changed.connect(self._on_busy)
-        handle.bus.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.show_page(first_page)
 
     def page(self, key: str) -> Page:
         if key not in self._pages:

@@ -13,7 +13,6 @@ summary rows are counted as skipped.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -31,6 +30,7 @@ from app.core.bankfile.identifiers import (
     is_iban,
 )
 from app.core.bankfile.model import LineProblem, StatementLine
+from app.core.collector import collector_paused
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -82,13 +82,8 @@ def parse_delimited(
     and letting the collector rescan them every few hundred allocations would
     cost a third of the time.  It is switched back on afterwards.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _parse(text, profile, progress, cancel)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(
@@ -102,9 +97,19 @@ def _parse(
     skip_until = profile.skip_records + (1 if profile.has_header else 0)
     record_types = frozenset(profile.record_types)
     type_col = plan.record_type
-    if type_col < 0 and not profile.merge_continuation_rows and _parse_lines(
-        text.split("\n"), '"' in text, reader, preamble, skip_until, progress, cancel,
-        total_lines,
+    if (
+        type_col < 0
+        and not profile.merge_continuation_rows
+        and _parse_lines(
+            text.split("\n"),
+            '"' in text,
+            reader,
+            preamble,
+            skip_until,
+            progress,
+            cancel,
+            total_lines,
+        )
     ):
         if progress is not None:
             progress(total_lines, total_lines)
@@ -133,7 +138,7 @@ def _parse(
                     preamble.scan(cells)
         rows = kept
     for start in range(0, len(rows), CHUNK):
-        _read_chunk(reader, rows[start:start + CHUNK])
+        _read_chunk(reader, rows[start : start + CHUNK])
         if cancel is not None and cancel():
             raise StatementCancelled()
         if progress is not None:
@@ -146,20 +151,31 @@ def _parse(
 def _quoted_block(block: list[str], delimiter: str, width: int) -> list[str] | None:
     """Cells of a block whose every field is quoted exactly once, or None."""
     separator = f'"{delimiter}"'
-    if not all(map(str.startswith, block, repeat('"'))) or \
-            not all(map(str.endswith, block, repeat('"'))):
+    if not all(map(str.startswith, block, repeat('"'))) or not all(
+        map(str.endswith, block, repeat('"'))
+    ):
         return None
     quotes = list(map(str.count, block, repeat('"')))
     separators = list(map(str.count, block, repeat(separator)))
-    if min(quotes) != max(quotes) or quotes[0] != 2 * width or \
-            min(separators) != max(separators) or separators[0] != width - 1:
+    if (
+        min(quotes) != max(quotes)
+        or quotes[0] != 2 * width
+        or min(separators) != max(separators)
+        or separators[0] != width - 1
+    ):
         return None
     return separator.join(map(itemgetter(slice(1, -1)), block)).split(separator)
 
 
 def _parse_lines(
-    lines: list[str], quoted: bool, reader: LineReader, preamble: _Preamble, skip_until: int,
-    progress: Progress | None, cancel: Cancel | None, total_lines: int,
+    lines: list[str],
+    quoted: bool,
+    reader: LineReader,
+    preamble: _Preamble,
+    skip_until: int,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    total_lines: int,
 ) -> bool:
     """Read a file whose records are single lines, block by block, without the csv module.
 
@@ -189,17 +205,21 @@ def _parse_lines(
     if quoted and any(line.count('"') % 2 for line in lines[:position]):
         return False
     if quoted:
-        split_blocks = [_quoted_block(lines[start:start + CHUNK], delimiter, width)
-                        for start in blocks]
+        split_blocks = [
+            _quoted_block(lines[start : start + CHUNK], delimiter, width) for start in blocks
+        ]
         if any(cells is None for cells in split_blocks):
             return False
     for number, start in enumerate(blocks):
-        block = lines[start:start + CHUNK]
+        block = lines[start : start + CHUNK]
         done = False
         if quoted:
             flat = split_blocks[number]
-        elif min(counts := list(map(str.count, block, repeat(delimiter)))) == max(counts) \
-                == width - 1:
+        elif (
+            min(counts := list(map(str.count, block, repeat(delimiter))))
+            == max(counts)
+            == width - 1
+        ):
             flat = delimiter.join(block).split(delimiter)
         else:
             flat = None
@@ -208,9 +228,13 @@ def _parse_lines(
             done = reader.read_columns(range(start + 1, start + 1 + len(block)), block, columns)
         if not done:
             rows = [
-                (start + 1 + k, line[1:-1].split(separator) if quoted else line.split(delimiter),
-                 line)
-                for k, line in enumerate(block) if line.strip()
+                (
+                    start + 1 + k,
+                    line[1:-1].split(separator) if quoted else line.split(delimiter),
+                    line,
+                )
+                for k, line in enumerate(block)
+                if line.strip()
             ]
             if rows:
                 _read_chunk(reader, rows)
@@ -250,5 +274,13 @@ def _finish(reader: LineReader, preamble: _Preamble) -> CsvResult:
     if currency is None and not currencies and len(preamble.currencies) == 1:
         currency = next(iter(preamble.currencies))
         lines = [replace(line, currency=currency) for line in lines]
-    return CsvResult(lines, reader.problems, reader.skipped, account_iban, account_id, currency,
-                     reader.dates, reader.dates_failed)
+    return CsvResult(
+        lines,
+        reader.problems,
+        reader.skipped,
+        account_iban,
+        account_id,
+        currency,
+        reader.dates,
+        reader.dates_failed,
+    )

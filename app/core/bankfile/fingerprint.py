@@ -16,12 +16,12 @@ time.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from hashlib import sha256
 
 from app.core.bankfile.model import StatementLine
 
@@ -48,15 +48,26 @@ def _plain_amount(value: Decimal) -> str:
 
 def fingerprint(line: StatementLine, account: str) -> str:
     """A stable 32-character key of one line in one account (without occurrence)."""
-    parts = [
-        "".join(account.split()).upper(),
-        line.booking_date.isoformat() if line.booking_date else "",
-        _plain_amount(line.amount),
-        (line.currency or "").upper(),
-        normalise_description(line.description),
-        _plain_amount(line.balance_after) if line.balance_after is not None else "",
-    ]
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:32]
+    return _fingerprint(line, _account_part(account))
+
+
+def _account_part(account: str) -> str:
+    return "".join(account.split()).upper()
+
+
+def _fingerprint(line: StatementLine, account_part: str) -> str:
+    balance = line.balance_after
+    text = "|".join(
+        (
+            account_part,
+            line.booking_date.isoformat() if line.booking_date else "",
+            _plain_amount(line.amount),
+            (line.currency or "").upper(),
+            normalise_description(line.description),
+            _plain_amount(balance) if balance is not None else "",
+        )
+    )
+    return sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 class FingerprintCounter:
@@ -64,10 +75,11 @@ class FingerprintCounter:
 
     def __init__(self, account: str) -> None:
         self.account = account
+        self._account_part = _account_part(account)
         self._seen: Counter[str] = Counter()
 
     def key(self, line: StatementLine) -> str:
-        base = fingerprint(line, self.account)
+        base = _fingerprint(line, self._account_part)
         self._seen[base] += 1
         return f"{base}#{self._seen[base]}"
 

@@ -14,7 +14,6 @@ charset-detection library); the core's own detector is pure standard library.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from app.core.bankfile.camt import parse_camt
@@ -29,6 +28,7 @@ from app.core.bankfile.model import Choice, Detection, Statement
 from app.core.bankfile.mt940 import parse_mt940
 from app.core.bankfile.ofx import parse_ofx
 from app.core.bankfile.qif import parse_qif
+from app.core.collector import collector_paused
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -46,14 +46,22 @@ def _decode(
         guess = EncodingGuess(forced, text, 1.0, "chosen in the import profile")
     elif detector is not None:
         result = tuple(detector(data))
-        guess = EncodingGuess(str(result[0]), str(result[1]), float(result[2]),
-                              str(result[3]) if len(result) > 3 else "detected")
+        guess = EncodingGuess(
+            str(result[0]),
+            str(result[1]),
+            float(result[2]),
+            str(result[3]) if len(result) > 3 else "detected",
+        )
     else:
         guess = detect_encoding(data, encoding_hint(data))
     text = guess.text.lstrip("\ufeff")
     guess = guess._replace(text=text)
-    choice = Choice("encoding", guess.encoding, guess.confidence < _DOUBTFUL_ENCODING,
-                    guess.reason or f"confidence {guess.confidence:.2f}")
+    choice = Choice(
+        "encoding",
+        guess.encoding,
+        guess.confidence < _DOUBTFUL_ENCODING,
+        guess.reason or f"confidence {guess.confidence:.2f}",
+    )
     return guess, choice
 
 
@@ -96,13 +104,8 @@ def parse_statement(
     """
     check_size(len(data), filename)
     refuse_unreadable(data, filename)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _parse(data, filename, profile, progress, cancel, encoding_detector)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(
@@ -156,8 +159,11 @@ def _parse_csv(
         if whole is not None and whole.fmt != profile.date_format and not whole.doubtful:
             profile = profile.with_changes(date_format=whole.fmt)
             choices = [
-                Choice("date_format", whole.fmt, False, f"decided from the whole file: "
-                       f"{whole.reason}") if c.key == "date_format" else c
+                Choice(
+                    "date_format", whole.fmt, False, f"decided from the whole file: {whole.reason}"
+                )
+                if c.key == "date_format"
+                else c
                 for c in choices
             ]
             result = parse_delimited(guess.text, profile, progress, cancel)

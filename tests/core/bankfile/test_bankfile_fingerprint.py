@@ -117,3 +117,16 @@ def test_fast_description_normalisation_gives_exactly_the_stored_keys() -> None:
         assert normalise_description(text) == _reference_normalise(text)
 
     check()
+
+
+def test_fingerprint_is_the_documented_recipe_so_stored_keys_never_change() -> None:
+    # Keys are stored with every imported line; a new version must compute the same key
+    # or a re-import of last month's file would duplicate it.  The recipe, by hand:
+    # account without spaces, upper-cased | ISO date | amount without trailing zeros |
+    # currency | description folded to "card payment kiosk" | balance (none) -> SHA-256, 32 hex.
+    import hashlib
+
+    recipe = "NL91ABNA0417164300|2026-03-01|-2.9|EUR|card payment kiosk|"
+    expected = hashlib.sha256(recipe.encode()).hexdigest()[:32]
+    assert fingerprint(_line(), ACCOUNT) == expected
+    assert line_keys([_line(), _line()], ACCOUNT) == [f"{expected}#1", f"{expected}#2"]
