@@ -18,7 +18,7 @@ from app.services import settings as settings_service
 from app.services.context import AppContext
 from app.services.errors import InvariantError, NotFoundError
 from app.services.exceptions import raise_item
-from app.services.invoice_store import ISSUE_HOOKS, IssuedInvoice
+from app.services.invoice_store import IssuedInvoice
 from app.services.outbox import NewMessage, enqueue
 
 NO_ADDRESS = "{name} has no e-mail address; add one to the client, then retry the message."
@@ -103,8 +103,6 @@ def queue_issued(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> No
     written = enqueue(s, ctx, messages)
     _no_address(s, ctx, written, [msg for msg in messages if msg.status == "failed"])
 
-
-ISSUE_HOOKS.append(queue_issued)
 
 
 def queue_invoice_email(ctx: AppContext, invoice_id: int) -> int:

@@ -33,7 +33,7 @@ from app.db import models as m
 from app.services import settings as settings_service
 from app.services.context import AppContext
 from app.services.errors import InvariantError, NotFoundError
-from app.services.invoice_store import ISSUE_HOOKS, IssuedInvoice
+from app.services.invoice_store import IssuedInvoice
 
 INLINE_LIMIT = 5  # issuing more than this at once leaves rendering to the batch
 
@@ -181,7 +181,7 @@ def archive(
     return row.pdf_sha256
 
 
-def _on_issue(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> None:
+def archive_issued(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> None:
     if len(issued) > INLINE_LIMIT:
         return
     values = settings_service.get_all(s)
@@ -190,8 +190,6 @@ def _on_issue(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> None:
         if row is not None and row.lines:
             archive(s, ctx, row, values)
 
-
-ISSUE_HOOKS.append(_on_issue)
 
 
 @dataclass

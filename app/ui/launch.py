@@ -72,10 +72,13 @@ class Launcher(QObject):
         )
 
     def _opened(self, app: Any) -> None:
+        if self.probe is not None:
+            self.probe.mark("database_open")
         handle = AppHandle(app=app, ops=self.ops, bus=self.bus, long_ops=self.long_ops)
         self.window.attach(handle, first_page="clients" if self.probe is not None else "dashboard")
         page = self.window.page("clients")
         if self.probe is not None:
+            self.probe.mark("clients_page_built")
             page.model.modelReset.connect(self._clients_ready)  # type: ignore[attr-defined]
         from app.ui.first_run import maybe_offer_first_run
         from app.ui.scheduler import BackgroundScheduler

@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         handle.bus.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.show_page(first_page)
         # after the first page, so its query is queued ahead of the badge's count
-        from app.ui.pages.exceptions import SidebarBadge
+        from app.ui.widgets.sidebar_badge import SidebarBadge
 
         row = next(i for i, spec in enumerate(PAGES) if spec.key == "exceptions")
         self.exceptions_badge = SidebarBadge(handle, self.sidebar.item(row), "Exceptions")

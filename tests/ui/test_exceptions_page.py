@@ -12,8 +12,8 @@ from app.services import invoicing
 from app.services.bill_run import run_bill_run
 from app.services.errors import NotFoundError
 from app.services.exceptions import get_exception, open_count
-from app.ui.pages.exceptions import SidebarBadge
 from app.ui.widgets.prompts import ReasonDialog
+from app.ui.widgets.sidebar_badge import SidebarBadge
 from tests.services.billing_fixtures import client, schedule
 from tests.ui.conftest import Gui
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,10 +40,10 @@ from app.ui.widgets.badges import MUTED
 from app.ui.widgets.exception_detail import SEVERITY_COLOURS, ExceptionDetailPane
 from app.ui.widgets.filter_chips import FilterChips
 from app.ui.widgets.prompts import ReasonDialog
+from app.ui.widgets.sidebar_badge import REFRESH_ON
 from app.ui.widgets.tables import EmptyHint, list_view
 
 STATUSES = [("open", "Open"), ("resolved", "Resolved"), ("dismissed", "Dismissed"), ("all", "All")]
-REFRESH_ON = ("exceptions", "invoices", "payments", "bank", "clients", "all")
 CHANGES = "exceptions,invoices,payments,bank"
 ASKS_WHY = {"reject": "Reject invoice", "credit-note": "Credit note"}
 
@@ -361,37 +361,3 @@ class ExceptionsPage(Page):
 
     def _error(self, exc: BaseException) -> None:
         QMessageBox.warning(self, "Exceptions", str(exc))
-
-
-class SidebarBadge(QObject):
-    """Keeps "Exceptions  12" in the sidebar current, whether or not the page was opened.
-
-    Wiring (main window, after ``attach``)::
-
-        row = next(i for i, s in enumerate(PAGES) if s.key == "exceptions")
-        self.exceptions_badge = SidebarBadge(handle, self.sidebar.item(row), "Exceptions")
-    """
-
-    changed = Signal(int)
-
-    def __init__(self, handle: AppHandle, item: QListWidgetItem, title: str) -> None:
-        super().__init__()
-        self.handle = handle
-        self.item = item
-        self.title = title
-        self.count = 0
-        handle.bus.changed.connect(self._on_changed)
-        self.refresh()
-
-    def _on_changed(self, what: str) -> None:
-        if what in REFRESH_ON:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self.handle.call(svc.open_count, on_done=self.show, on_error=lambda _e: None)
-
-    def show(self, count: int) -> None:
-        self.count = count
-        self.item.setText(f"{self.title}  {count:,}" if count else self.title)
-        self.item.setToolTip(f"{count:,} item(s) need attention" if count else self.title)
-        self.changed.emit(count)
