@@ -177,13 +177,19 @@ def _summary(out: Output, args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        help="csv (the default), json (the default with --json) or xlsx",
+    )
     p.add_argument("--out", help="file to write (needed for xlsx; else standard output)")
 
 
 def _export(what: str, args: argparse.Namespace, out: Output) -> int:
     from app.services import exports
 
+    if args.format is None:
+        args.format = "json" if out.json_mode else "csv"
     if args.format == "xlsx" and not args.out:
         raise CommandError("--format xlsx needs --out FILE", 2)
     with opened(args) as app:

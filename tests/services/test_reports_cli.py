@@ -98,6 +98,9 @@ def test_export_invoices_payments_clients(home: Path, capsys: Any, tmp_path: Pat
     assert out.splitlines()[1].startswith("Ash Ltd,")
     code, _, err = cli(home, capsys, "export", "clients", "--format", "xlsx")
     assert code == 2 and "--out" in err
+    # --json alone asks for machine-readable output: JSON, not the CSV default
+    code, out, _ = cli(home, capsys, "--json", "export", "clients")
+    assert code == 0 and json.loads(out)["rows"][0]["name"] == "Ash Ltd"
 
 
 def test_statement_pdf_from_the_command_line(home: Path, capsys: Any, tmp_path: Path) -> None:
