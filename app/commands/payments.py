@@ -168,6 +168,7 @@ def import_bank(args: argparse.Namespace, out: Output) -> int:
                 profile=profile,
                 accept_problems=args.accept_problems,
                 save_profile=args.save_profile,
+                unattended=True,
             )
         except UnreadableLines as exc:
             raise CommandError(

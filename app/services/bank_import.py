@@ -133,6 +133,39 @@ def _detected_or_saved(
     return guessed, detection, False
 
 
+_AMOUNT_ROLES = {"amount", "debit", "credit"}
+_DATE_ROLES = {"date", "value_date"}
+
+
+def _refuse_guessed_layout(filename: str, profile: CsvProfile, detection: Detection) -> None:
+    """Refuse a file whose header names other things but neither a date nor an amount.
+
+    A header in a language the detector does not know names nothing, and its
+    columns are rightly found from their contents; a header that names a status, a
+    type and a currency but no date and no amount is some other export.
+    """
+    if not profile.has_header:
+        return  # no header to name them: contents are all there is, and banks do this
+    columns = [c for c in detection.choices if c.key == "column"]
+    named = [c for c in columns if not c.doubtful and c.reason.startswith("header ")]
+    date_named = any(c.value in _DATE_ROLES for c in named)
+    amount_named = any(c.value in _AMOUNT_ROLES for c in named)
+    convention = next((c for c in detection.choices if c.key == "amount_convention"), None)
+    if convention is not None and convention.doubtful:
+        amount_named = False
+    others = [c for c in named if c.value not in _DATE_ROLES | _AMOUNT_ROLES]
+    if date_named or amount_named or len(others) < 3:
+        return
+    raise StatementError(
+        filename,
+        1,
+        "the header names other columns but none as a date or an amount the way a bank "
+        "statement does, so this does not look like one (an invoice or client list has "
+        "dates and amounts too). If it is a statement, import it in the window to confirm "
+        "its columns, or pass --profile with a saved layout.",
+    )
+
+
 def _is_delimited(data: bytes, filename: str) -> bool:
     from app.core.bankfile import FileFormat, sniff_format
 
@@ -249,17 +282,26 @@ def import_statement(
     profile: CsvProfile | None = None,
     save_profile: bool = False,
     accept_problems: bool = False,
+    unattended: bool = False,
     progress: Any = None,
     cancel: Any = None,
 ) -> BankImportResult:
-    """Import one statement file; raises UnreadableLines / StatementError without changing anything."""
+    """Import one statement file; raises UnreadableLines / StatementError without changing anything.
+
+    ``unattended`` (the command line): nobody looks at the detected layout, so a
+    file whose header names neither a date nor an amount column the way banks do is
+    refused rather than guessed at — an invoice or client export has dates and
+    amounts too.  In the window the user sees and confirms the layout first.
+    """
     data = read_file(path)
     with ctx.uow() as uow, collector_paused():
         s = uow.session
         saved = False
         if profile is None and _is_delimited(data, path.name):
-            found, _detection, saved = _detected_or_saved(s, data, path.name)
+            found, detection, saved = _detected_or_saved(s, data, path.name)
             profile = found if saved else None
+            if unattended and not saved and found is not None and detection is not None:
+                _refuse_guessed_layout(path.name, found, detection)
         statement = parse_statement(data, path.name, profile, progress, cancel)
         if statement.problems and not accept_problems:
             raise UnreadableLines(path.name, statement.problems)

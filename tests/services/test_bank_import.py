@@ -183,3 +183,43 @@ def test_accounts_are_listed_by_name(ctx: Any, tmp_path: Path) -> None:
     import_statement(ctx, path, account="Savings")
     import_statement(ctx, path)
     assert list_accounts(ctx) == ["Main account", "Savings"]
+
+
+def test_an_invoice_export_given_to_the_command_line_is_refused_and_nothing_changes(
+    ctx: Any, home: Path, tmp_path: Path
+) -> None:
+    """Our own invoice list has dates and amounts too; unattended, nobody would notice
+    "Issued" taken for the booking date and "Net" for the amount, so it is refused."""
+    f = tmp_path / "invoices.csv"
+    f.write_text(
+        "Number,Type,Status,Client,Issued,Due,Currency,Net,Tax,Total,Paid,Balance\n"
+        "INV-1,invoice,issued,Acme,2026-01-01,2026-01-31,EUR,100.00,23.00,123.00,0.00,123.00\n"
+        "INV-2,invoice,paid,Beta,2026-01-02,2026-02-01,EUR,50.00,11.50,61.50,61.50,0.00\n",
+        encoding="utf-8",
+    )
+    before = counts(home)
+    with pytest.raises(StatementError) as info:
+        import_statement(ctx, f, unattended=True)
+    message = str(info.value)
+    assert "invoices.csv" in message and "does not look like" in message
+    assert counts(home) == before
+
+
+def test_a_statement_headed_in_an_unknown_language_still_imports_unattended(
+    ctx: Any, home: Path, tmp_path: Path
+) -> None:
+    """Finnish headers name nothing the detector knows; the columns are found from
+    their contents, and that is not a reason to refuse: 2 lines, 12,50 - 3,00."""
+    f = tmp_path / "tiliote.csv"
+    f.write_text(
+        "Kirjauspäivä;Määrä;Saaja;Viesti\n"
+        "15.03.2026;12,50;Oy Asiakas Ab;Lasku 1001\n"
+        "16.03.2026;-3,00;Pankki;Palvelumaksu\n",
+        encoding="utf-8",
+    )
+    result = import_statement(ctx, f, unattended=True)
+    assert result.imported == 2
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    amounts = sorted(r[0] for r in db.execute("SELECT amount_minor FROM bank_lines"))
+    db.close()
+    assert amounts == [-300, 1250]
