@@ -53,8 +53,12 @@ def hledger(path: Path, rules: Path) -> float | None:
     if not shutil.which("hledger"):
         return None
     started = time.perf_counter()
-    subprocess.run(["hledger", "-f", str(path), "--rules-file", str(rules), "register"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        ["hledger", "-f", str(path), "--rules-file", str(rules), "register"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -70,14 +74,22 @@ def main() -> int:
         seconds, imported = ours(path, Path(tmp) / "home")
         again, duplicates = ours(path, Path(tmp) / "home")  # everything is a duplicate now
         theirs = hledger(path, rules)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}")
-    print(f"Counterfoil import of {args.lines:,} lines (detect, parse, de-duplicate, store): "
-          f"{seconds:.2f} s = {imported / seconds:,.0f} lines/s (goal >= 100,000)")
-    print(f"re-import of the same file: {again:.2f} s, {duplicates} new lines (all skipped as duplicates)")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
+    )
+    print(
+        f"Counterfoil import of {args.lines:,} lines (detect, parse, de-duplicate, store): "
+        f"{seconds:.2f} s = {imported / seconds:,.0f} lines/s (goal >= 100,000)"
+    )
+    print(
+        f"re-import of the same file: {again:.2f} s, {duplicates} new lines (all skipped as duplicates)"
+    )
     if theirs is None:
         print("hledger not installed: no comparison")
     else:
-        print(f"hledger 'register' with a rules file: {theirs:.2f} s = {args.lines / theirs:,.0f} lines/s")
+        print(
+            f"hledger 'register' with a rules file: {theirs:.2f} s = {args.lines / theirs:,.0f} lines/s"
+        )
         print(f"ratio: Counterfoil is {theirs / seconds:.1f}x faster (goal >= 10x)")
     return 0
 

@@ -19,17 +19,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.core.bankfile import detect_csv_profile, parse_statement
 
 COUNTERPARTIES = [
-    "Müller GmbH", "Bäckerei Schön", "Stadtwerke Köln", "ACME Ltd", "Café Zürich",
-    "Deutsche Telekom", "Hausverwaltung Süd", "Finanzamt Nord", "Ökostrom eG", "Jürgen Weiß",
+    "Müller GmbH",
+    "Bäckerei Schön",
+    "Stadtwerke Köln",
+    "ACME Ltd",
+    "Café Zürich",
+    "Deutsche Telekom",
+    "Hausverwaltung Süd",
+    "Finanzamt Nord",
+    "Ökostrom eG",
+    "Jürgen Weiß",
 ]
 
 
 def make_csv(lines: int, seed: int = 7, quoted: bool = False) -> bytes:
     """A German-style export: preamble, header, signed decimal-comma amounts, balance."""
     rng = random.Random(seed)
-    out = ["Umsatzanzeige;Girokonto", "IBAN;DE89370400440532013000", "", (
-        "Buchungstag;Valuta;Auftraggeber/Empfänger;IBAN;Verwendungszweck;Betrag;Saldo;Währung"
-    )]
+    out = [
+        "Umsatzanzeige;Girokonto",
+        "IBAN;DE89370400440532013000",
+        "",
+        ("Buchungstag;Valuta;Auftraggeber/Empfänger;IBAN;Verwendungszweck;Betrag;Saldo;Währung"),
+    ]
     balance = Decimal("10000.00")
     day = date(2024, 1, 1)
     for i in range(lines):
@@ -75,10 +86,12 @@ def measure(count: int, quoted: bool) -> None:
         del statement
     kind = "every field quoted" if quoted else "unquoted"
     print(f"{kind}: {len(data) / 1e6:.1f} MB, {count} transaction lines (CPU time, best of 5)")
-    print(f"  parse_statement (detect + read): {best_total:.3f} s = "
-          f"{count / best_total:,.0f} lines/s")
-    print(f"  parse_statement with a profile:  {best_rows:.3f} s = "
-          f"{count / best_rows:,.0f} lines/s")
+    print(
+        f"  parse_statement (detect + read): {best_total:.3f} s = {count / best_total:,.0f} lines/s"
+    )
+    print(
+        f"  parse_statement with a profile:  {best_rows:.3f} s = {count / best_rows:,.0f} lines/s"
+    )
 
 
 def main() -> None:

@@ -39,8 +39,23 @@ from app.core.matching import (
 
 SIZES = (10_000, 20_000, 50_000)
 PRICES = [Decimal(p) for p in ("49.00", "99.00", "149.00", "250.00", "480.00", "1200.00")]
-WORDS = ["Harbor", "Cedar", "Summit", "Atlas", "Falcon", "Granite", "Meridian", "Juniper",
-         "Beacon", "Cobalt", "Pioneer", "Keystone", "Oakridge", "Ironwood", "Northwind"]
+WORDS = [
+    "Harbor",
+    "Cedar",
+    "Summit",
+    "Atlas",
+    "Falcon",
+    "Granite",
+    "Meridian",
+    "Juniper",
+    "Beacon",
+    "Cobalt",
+    "Pioneer",
+    "Keystone",
+    "Oakridge",
+    "Ironwood",
+    "Northwind",
+]
 TRADES = ["Media", "Design", "Bakery", "Logistics", "Dental", "Studio", "Print", "Labs"]
 FORMS = ["Ltd", "GmbH", "SARL", "B.V.", "AB", "Inc.", ""]
 
@@ -49,8 +64,9 @@ def _iban(rng: random.Random) -> str:
     return "DE" + "".join(rng.choice("0123456789") for _ in range(20))
 
 
-def generate(size: int, seed: int = 7) -> tuple[list[BankLine], list[OpenInvoice],
-                                                list[ClientProfile]]:
+def generate(
+    size: int, seed: int = 7
+) -> tuple[list[BankLine], list[OpenInvoice], list[ClientProfile]]:
     """Clients, open invoices and a statement of ``size`` lines, the same for a seed."""
     rng = random.Random(seed)
     clients = []
@@ -62,12 +78,24 @@ def generate(size: int, seed: int = 7) -> tuple[list[BankLine], list[OpenInvoice
     for invoice_id in range(1, size + 1):
         client = rng.choice(clients)
         issued = start + timedelta(days=rng.randrange(300))
-        total = (rng.choice(PRICES) if rng.random() < 0.5
-                 else Decimal(rng.randrange(1000, 900_000)) / 100)
-        invoices.append(OpenInvoice(
-            invoice_id, f"INV-2026-{invoice_id:05d}", client.id, issued,
-            issued + timedelta(days=30), "EUR", total, total, "",
-        ))
+        total = (
+            rng.choice(PRICES)
+            if rng.random() < 0.5
+            else Decimal(rng.randrange(1000, 900_000)) / 100
+        )
+        invoices.append(
+            OpenInvoice(
+                invoice_id,
+                f"INV-2026-{invoice_id:05d}",
+                client.id,
+                issued,
+                issued + timedelta(days=30),
+                "EUR",
+                total,
+                total,
+                "",
+            )
+        )
     lines = []
     by_id = {c.id: c for c in clients}
     for line_id in range(1, size + 1):
@@ -125,17 +153,23 @@ def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "--one":
         print(json.dumps(run_one(int(argv[1]))))
         return 0
-    print(f"{'lines':>8} {'seconds':>8} {'cpu s':>6} {'lines/s':>9} {'peak RSS MB':>12} "
-          f"{'matching MB':>12} {'auto':>6}")
+    print(
+        f"{'lines':>8} {'seconds':>8} {'cpu s':>6} {'lines/s':>9} {'peak RSS MB':>12} "
+        f"{'matching MB':>12} {'auto':>6}"
+    )
     for size in SIZES:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(size)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         row = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"{row['size']:>8} {row['seconds']:>8} {row['cpu_seconds']:>6} "
-              f"{row['lines_per_second']:>9} "
-              f"{row['peak_rss_mb']:>12} {row['matching_peak_mb']:>12} {row['auto_share']:>6}")
+        print(
+            f"{row['size']:>8} {row['seconds']:>8} {row['cpu_seconds']:>6} "
+            f"{row['lines_per_second']:>9} "
+            f"{row['peak_rss_mb']:>12} {row['matching_peak_mb']:>12} {row['auto_share']:>6}"
+        )
     return 0
 
 

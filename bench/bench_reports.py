@@ -297,8 +297,10 @@ def main() -> int:
     if not existing:
         t0 = time.perf_counter()
         build_book(ctx, args.invoices, args.clients)
-        print(f"generated {args.invoices:,} invoices / {args.clients:,} clients "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {args.invoices:,} invoices / {args.clients:,} clients "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
     with ctx.uow.read() as uow:
         s = uow.session
         n_inv = s.scalar(select(func.count()).select_from(m.Invoice))
@@ -306,9 +308,11 @@ def main() -> int:
             select(func.count()).select_from(m.Invoice).where(m.Invoice.balance_minor != 0)
         )
         n_alloc = s.scalar(select(func.count()).select_from(m.Allocation))
-    print(f"book: {n_inv:,} invoices ({n_open:,} open), {n_alloc:,} allocations — "
-          f"Python {platform.python_version()}, {platform.machine()}, "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"book: {n_inv:,} invoices ({n_open:,} open), {n_alloc:,} allocations — "
+        f"Python {platform.python_version()}, {platform.machine()}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
     from app.core.reports import period_for
     from app.services import exports, reports
@@ -316,23 +320,28 @@ def main() -> int:
     from app.services.report_catalog import ReportParams, run_report
 
     ms, aging = _timed(lambda: reports.aging(ctx, AS_OF), repeat=15)
-    print(f"aging by client today ({len(aging.lines):,} clients with open invoices): "
-          f"median {ms:.1f} ms, best {BEST['last']:.1f} ms   (target ≤ 25 ms)")
+    print(
+        f"aging by client today ({len(aging.lines):,} clients with open invoices): "
+        f"median {ms:.1f} ms, best {BEST['last']:.1f} ms   (target ≤ 25 ms)"
+    )
     ms, _ = _timed(lambda: reports.aging(ctx, AS_OF, with_credit=False), repeat=15)
-    print(f"aging without the client-credit column: median {ms:.1f} ms, "
-          f"best {BEST['last']:.1f} ms")
+    print(f"aging without the client-credit column: median {ms:.1f} ms, best {BEST['last']:.1f} ms")
     ms, _ = _timed(lambda: reports.aging(ctx, date(2026, 6, 30)), repeat=3)
     print(f"aging as of 2026-06-30 (invoices paid later reopened, credit rebuilt): {ms:.0f} ms")
     ms, board = _timed(lambda: dashboard.dashboard(ctx, "month"), repeat=9)
-    print(f"dashboard ready (every figure and chart but the next bill run): median {ms:.0f} ms,"
-          f" best {BEST['last']:.0f} ms   (target ≤ 500 ms)")
+    print(
+        f"dashboard ready (every figure and chart but the next bill run): median {ms:.0f} ms,"
+        f" best {BEST['last']:.0f} ms   (target ≤ 500 ms)"
+    )
     ms, _ = _timed(lambda: dashboard.dashboard(ctx, "year"), repeat=3)
     print(f"dashboard, year to date: {ms:.0f} ms")
     t0 = time.perf_counter()
     upcoming = dashboard.next_bill_run(ctx)
     took = (time.perf_counter() - t0) * 1000
-    print(f"next bill run card (plans every agreement; loads after the figures): {took:.0f} ms "
-          f"({upcoming.due_count:,} periods due)")
+    print(
+        f"next bill run card (plans every agreement; loads after the figures): {took:.0f} ms "
+        f"({upcoming.due_count:,} periods due)"
+    )
     year = period_for("last_12_months", AS_OF)
     params = ReportParams(start=year.start, end=year.end)
     for key in ("collections", "tax", "revenue", "dso", "mrr", "health"):
@@ -351,8 +360,10 @@ def main() -> int:
     t0 = time.perf_counter()
     count = exports.export_records(ctx, "invoices", path, "xlsx")
     took = time.perf_counter() - t0
-    print(f"XLSX export of every invoice ({count:,} rows): {took:.2f} s, "
-          f"{path.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"XLSX export of every invoice ({count:,} rows): {took:.2f} s, "
+        f"{path.stat().st_size / 1e6:.1f} MB"
+    )
     del board
     app.close()
     return 0

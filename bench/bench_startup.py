@@ -79,7 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--clients", type=int, default=10_000)
-    parser.add_argument("--binary", help="a frozen build's counterfoil executable (default: main.py)")
+    parser.add_argument(
+        "--binary", help="a frozen build's counterfoil executable (default: main.py)"
+    )
     args = parser.parse_args()
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -104,7 +104,6 @@ def queue_issued(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> No
     _no_address(s, ctx, written, [msg for msg in messages if msg.status == "failed"])
 
 
-
 def queue_invoice_email(ctx: AppContext, invoice_id: int) -> int:
     """E-mail an issued invoice (again): a new cycle of its e-mail, queued now."""
     with ctx.uow() as uow:

@@ -191,7 +191,6 @@ def archive_issued(s: Session, ctx: AppContext, issued: list[IssuedInvoice]) -> 
             archive(s, ctx, row, values)
 
 
-
 @dataclass
 class RenderResult:
     rendered: int = 0

@@ -179,7 +179,10 @@ def aging_lines(
     names.update(client_names(s, {k[0] for k in found if k[0] not in names}))
     lines = [
         AgingLine(
-            cid, names.get(cid) or f"#{cid}", cur, [c0, c1 - c0, c2 - c1, c3 - c2, total - c3],
+            cid,
+            names.get(cid) or f"#{cid}",
+            cur,
+            [c0, c1 - c0, c2 - c1, c3 - c2, total - c3],
             credit.get((cid, cur), 0),
         )
         for (cid, cur), (c0, c1, c2, c3, total) in found.items()

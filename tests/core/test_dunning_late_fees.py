@@ -26,7 +26,12 @@ def test_eu_interest_and_the_flat_forty_euros() -> None:
     # at 2.15 % + 8 points = 10.15 %:  1000 × 0.1015 × 30 / 365 = 8.3424… → €8.34; plus €40.
     table = parse_rate_table("2026-01-01 2.15")
     fee = late_fee(
-        Money.of("1000.00", "EUR"), date(2026, 1, 31), date(2026, 3, 2), EU, table, business_client=True
+        Money.of("1000.00", "EUR"),
+        date(2026, 1, 31),
+        date(2026, 3, 2),
+        EU,
+        table,
+        business_client=True,
     )
     assert fee is not None
     assert (fee.interest, fee.days) == (Money.of("8.34", "EUR"), 30)
@@ -56,8 +61,14 @@ def test_uk_interest_follows_a_rate_change_and_the_band() -> None:
 def test_no_late_fee_for_consumers_or_invoices_not_yet_late() -> None:
     table = parse_rate_table("2026-01-01 2.15")
     balance = Money.of("100.00", "EUR")
-    assert late_fee(balance, date(2026, 3, 1), date(2026, 3, 20), EU, table, business_client=False) is None
-    assert late_fee(balance, date(2026, 3, 1), date(2026, 3, 1), EU, table, business_client=True) is None
+    assert (
+        late_fee(balance, date(2026, 3, 1), date(2026, 3, 20), EU, table, business_client=False)
+        is None
+    )
+    assert (
+        late_fee(balance, date(2026, 3, 1), date(2026, 3, 1), EU, table, business_client=True)
+        is None
+    )
 
 
 def test_the_flat_sum_is_not_converted_into_another_currency() -> None:
@@ -72,7 +83,11 @@ def test_a_day_the_rate_table_does_not_cover_is_named() -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("2026-01-01", "should look like"), ("2026-02-30 2.0", "not a date"), ("2026-01-01 1; 2026-01-01 2", "twice")],
+    [
+        ("2026-01-01", "should look like"),
+        ("2026-02-30 2.0", "not a date"),
+        ("2026-01-01 1; 2026-01-01 2", "twice"),
+    ],
 )
 def test_a_rate_table_that_cannot_be_read_is_refused(text: str, problem: str) -> None:
     with pytest.raises(RateTableError, match=problem):

@@ -40,7 +40,9 @@ def test_placeholders_are_filled_and_sections_follow_the_data() -> None:
 
 
 def test_html_values_are_escaped_and_keep_their_lines() -> None:
-    mail = render(TEMPLATE, {"contact_name": "Smith & <Sons>", "payment_instructions": "IBAN: X\nBIC: Y"})
+    mail = render(
+        TEMPLATE, {"contact_name": "Smith & <Sons>", "payment_instructions": "IBAN: X\nBIC: Y"}
+    )
     assert "Dear Smith &amp; &lt;Sons&gt;," in mail.html
     assert "IBAN: X<br>\nBIC: Y" in mail.html
 

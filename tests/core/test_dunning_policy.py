@@ -97,7 +97,9 @@ def test_the_window_is_read_in_the_clients_time_zone() -> None:
 
 
 def test_after_a_long_absence_only_the_latest_due_stage_is_sent() -> None:
-    policy = DunningPolicy(stages=parse_stages("first +1, second +3, third +7, fourth +14, final +30!"))
+    policy = DunningPolicy(
+        stages=parse_stages("first +1, second +3, third +7, fourth +14, final +30!")
+    )
     done = {"first": "sent"}
     # Friday 3 April = due + 16: second (+3), third (+7) and fourth (+14) are all due.
     d = decide(facts(stages_done=done, last_contact=at(19)), policy, at(3, month=4), DUBLIN)
@@ -180,7 +182,10 @@ def test_overdue_stages_ask_for_a_recent_bank_import_first() -> None:
     # The heads-up before the due date does not depend on the bank.
     assert decide(facts(last_import=at(2)), POLICY, at(16), DUBLIN).action == "send"
     # A business that never imports statements is not asked to.
-    assert decide(facts(stages_done=done, last_contact=at(16)), POLICY, at(19), DUBLIN).action == "send"
+    assert (
+        decide(facts(stages_done=done, last_contact=at(16)), POLICY, at(19), DUBLIN).action
+        == "send"
+    )
 
 
 def test_a_first_time_late_payer_gets_the_gentle_tone() -> None:

@@ -172,7 +172,11 @@ def _plan(
         name="x",
         currency="EUR",
         recurrence=Recurrence(cadence, start, interval, None, end),
-        lines=(PlanLine(7, "x", D(qty), D(price), D(tax), discount_percent=D(discount) if discount else None),),
+        lines=(
+            PlanLine(
+                7, "x", D(qty), D(price), D(tax), discount_percent=D(discount) if discount else None
+            ),
+        ),
         changes=changes,
         pauses=pauses,
         uplift_percent=D(uplift) if uplift else None,
@@ -200,7 +204,10 @@ def test_monthly_amount_is_net_of_discount_and_included_tax() -> None:
     # 10 % discount on 100.00 → 90.00
     assert monthly_amount(_plan(discount="10"), day) == D("90.00")
     # 123.00 including 23 % VAT → 100.00 net
-    assert round_minor(monthly_amount(_plan(price="123.00", tax="23", incl=True), day), "EUR") == 10_000
+    assert (
+        round_minor(monthly_amount(_plan(price="123.00", tax="23", incl=True), day), "EUR")
+        == 10_000
+    )
 
 
 def test_monthly_amount_follows_start_end_pauses_and_changes() -> None:

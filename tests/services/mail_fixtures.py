@@ -105,7 +105,9 @@ class Handler:
         with self.lock:
             if self.data_replies:
                 return self.data_replies.popleft()
-            self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            self.messages.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
         return "250 2.0.0 Ok: queued"
 
     def message_ids(self) -> list[str]:

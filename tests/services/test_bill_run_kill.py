@@ -77,8 +77,12 @@ def test_twenty_kills_then_reruns_end_with_the_expected_invoices(tmp_path: Path)
     # Aim the kills at the writing phase: after the interpreter has started
     # (measured with a command that opens the same book and writes nothing).
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(MAIN), "--data-dir", str(reference_home), "list", "schedules"],
-                   env=env, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        [sys.executable, str(MAIN), "--data-dir", str(reference_home), "list", "schedules"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     startup = time.perf_counter() - started
     rng = random.Random(7)
     interrupted = mid_run = 0

@@ -121,7 +121,11 @@ def test_bulk_approve_invoices_in_review(ctx: Any) -> None:
     assert len(result.done) == 6 and result.skipped == []
     assert {invoice_row(ctx, i).status for i in ids} == {"issued"}
     # nothing about these invoices' review is left open (e-mail delivery raises its own items)
-    assert not [r for r in items(ctx, "open") if r.type in ("first_invoice", "missing_email", "missing_address")]
+    assert not [
+        r
+        for r in items(ctx, "open")
+        if r.type in ("first_invoice", "missing_email", "missing_address")
+    ]
     again = bulk_resolve(ctx, [queue[0].id], "dismiss")
     assert again.done == [] and "already resolved" in again.skipped[0][1]
 

@@ -18,7 +18,7 @@ from app.services import exports
 from app.services.errors import ValidationError
 from tests.services.report_fixtures import customer, invoice, pay
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 def _table() -> ReportTable:
@@ -97,7 +97,13 @@ def test_records_of_invoices_payments_and_clients(ctx: Any, tmp_path: Path) -> N
     row = {h: c.value for h, c in zip(header, ws[2], strict=True)}
     assert n == 1
     assert row["Client"] == "'=cmd|' /C calc'!A0"
-    assert (row["Net"], row["Tax"], row["Total"], row["Paid"], row["Balance"]) == (100, 23, 123, 123, 0)
+    assert (row["Net"], row["Tax"], row["Total"], row["Paid"], row["Balance"]) == (
+        100,
+        23,
+        123,
+        123,
+        0,
+    )
     payments = exports.records_table(ctx, "payments")
     # 150.00 received: 123.00 applied, 27.00 left as credit
     assert [(r[6], r[7]) for r in payments.rows] == [

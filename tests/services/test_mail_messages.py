@@ -125,7 +125,10 @@ def test_a_late_b2b_invoice_claims_statutory_interest_on_the_reminder(
     assert "1,048.34" in _pdf_text(message)
     stages = {r["stage"]: r["status"] for r in outbox(home)}
     assert stages == {
-        "heads_up": "skipped", "first": "skipped", "second": "skipped", "third": "skipped",
+        "heads_up": "skipped",
+        "first": "skipped",
+        "second": "skipped",
+        "third": "skipped",
         "final": "sent",
     }
 
@@ -133,7 +136,11 @@ def test_a_late_b2b_invoice_claims_statutory_interest_on_the_reminder(
 def test_in_invoice_mode_the_charges_become_their_own_invoice_once(book: Any, home: Path) -> None:
     invoice_id = _late(book, "invoice")
     send_due(book)
-    send_due(replace(book, clock=Clock("Europe/Dublin", fixed_instant=datetime(2026, 12, 2, 10, tzinfo=UTC))))
+    send_due(
+        replace(
+            book, clock=Clock("Europe/Dublin", fixed_instant=datetime(2026, 12, 2, 10, tzinfo=UTC))
+        )
+    )
     db = sqlite3.connect(home / "counterfoil.sqlite3")
     rows = db.execute(
         "SELECT number, status, total_minor, reference FROM invoices WHERE related_invoice_id = ?",
@@ -186,7 +193,9 @@ def test_a_clients_own_policy_is_checked_when_it_is_saved(
     ctx: Any, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client = add_client(ctx, "Acme Ltd", "ap@acme.example")
-    code, data = cli(home, capsys, "reminders", "policy", str(client), "--stages", "first +5, final +20!")
+    code, data = cli(
+        home, capsys, "reminders", "policy", str(client), "--stages", "first +5, final +20!"
+    )
     assert (code, data["policy"]) == (0, {"stages": "first +5, final +20!"})
     code, _ = cli(home, capsys, "reminders", "policy", str(client), "--days", "someday")
     assert code == 2

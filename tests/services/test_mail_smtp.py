@@ -76,14 +76,18 @@ def test_an_issued_invoice_arrives_with_headers_both_bodies_and_its_pdf(
     assert msg["Reply-To"] == "office@northwind.example"
     assert msg["Bcc"] is None
     assert msg["Subject"] == "Invoice INV-2026-00001 from Northwind Consulting"
-    assert msg["Message-ID"] == row["message_id"] and row["message_id"].endswith("@northwind.example>")
+    assert msg["Message-ID"] == row["message_id"] and row["message_id"].endswith(
+        "@northwind.example>"
+    )
     assert msg["Date"] is not None
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     for body in (text, html):
         assert "INV-2026-00001" in body
         assert "€1,234.50" in body  # the total, written the company's way (en_IE)
-    [pdf] = [part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"]
+    [pdf] = [
+        part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"
+    ]
     assert pdf.get_filename().endswith(".pdf")
     pages = PdfReader(io.BytesIO(pdf.get_content())).pages
     assert "INV-2026-00001" in pages[0].extract_text()
@@ -101,7 +105,12 @@ def test_a_wrong_password_stops_sending_and_keeps_everything_queued(
     book: Any, home: Path, smtp_server: SmtpServer
 ) -> None:
     set_secret("smtp.password", "wrong")
-    issue_invoice(book, add_client(book, "Acme Ltd", "ap@acme.example"), date(2026, 11, 20), date(2026, 12, 20))
+    issue_invoice(
+        book,
+        add_client(book, "Acme Ltd", "ap@acme.example"),
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+    )
     report = send_due(book)
     assert report.sent == 0
     assert "refused the user name or password for billing@example.test" in report.problem
@@ -124,7 +133,12 @@ def test_a_server_that_is_down_means_try_again_later(book: Any, home: Path) -> N
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     save_settings(book, {"smtp.port": port})
-    issue_invoice(book, add_client(book, "Acme Ltd", "ap@acme.example"), date(2026, 11, 20), date(2026, 12, 20))
+    issue_invoice(
+        book,
+        add_client(book, "Acme Ltd", "ap@acme.example"),
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+    )
     report = send_due(book)
     assert f"Nothing answers at 127.0.0.1:{port}" in report.problem
     [row] = outbox(home)
@@ -138,7 +152,12 @@ def test_a_temporary_refusal_is_retried_after_a_pause_and_then_delivered(
     book: Any, home: Path, smtp_server: SmtpServer
 ) -> None:
     smtp_server.handler.data_replies.append("451 4.3.0 Mailbox busy, try again later")
-    issue_invoice(book, add_client(book, "Acme Ltd", "ap@acme.example"), date(2026, 11, 20), date(2026, 12, 20))
+    issue_invoice(
+        book,
+        add_client(book, "Acme Ltd", "ap@acme.example"),
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+    )
     first = send_due(book)
     assert (first.sent, first.retry_later) == (0, 1)
     [row] = outbox(home)
@@ -156,8 +175,18 @@ def test_a_refused_recipient_fails_that_message_only(
     book: Any, home: Path, smtp_server: SmtpServer
 ) -> None:
     smtp_server.handler.refuse.add("gone@bad.example")
-    issue_invoice(book, add_client(book, "Gone Ltd", "gone@bad.example"), date(2026, 11, 20), date(2026, 12, 20))
-    issue_invoice(book, add_client(book, "Acme Ltd", "ap@acme.example"), date(2026, 11, 20), date(2026, 12, 20))
+    issue_invoice(
+        book,
+        add_client(book, "Gone Ltd", "gone@bad.example"),
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+    )
+    issue_invoice(
+        book,
+        add_client(book, "Acme Ltd", "ap@acme.example"),
+        date(2026, 11, 20),
+        date(2026, 12, 20),
+    )
     report = send_due(book)
     assert (report.sent, report.failed) == (1, 1)
     failed, sent = outbox(home)
@@ -245,8 +274,11 @@ def test_unencrypted_sending_is_only_allowed_to_this_computer(ctx: Any) -> None:
     from app.services.mailer import SmtpSettings
     from app.services.settings import load_settings
 
-    values = load_settings(ctx) | {"smtp.host": "mail.example.com", "smtp.security": "none",
-                                   "smtp.sender_address": "a@example.com"}
+    values = load_settings(ctx) | {
+        "smtp.host": "mail.example.com",
+        "smtp.security": "none",
+        "smtp.sender_address": "a@example.com",
+    }
     assert "only allowed to a server on this computer" in SmtpSettings.from_values(values).problem()
     assert SmtpSettings.from_values(values | {"smtp.host": "localhost"}).problem() == ""
 

@@ -109,7 +109,13 @@ def test_sixty_days_of_reminders_across_paid_disputed_promised_and_part_paid_inv
     clients = {
         key: add_client(day0, f"Client {key}", f"{key.lower()}@clients.example", **extra)
         for key, extra in (
-            ("F", {}), ("G", {}), ("A", {}), ("B", {}), ("C", {}), ("D", {"no_auto_reminders": True}), ("E", {}),
+            ("F", {}),
+            ("G", {}),
+            ("A", {}),
+            ("B", {}),
+            ("C", {}),
+            ("D", {"no_auto_reminders": True}),
+            ("E", {}),
         )
     }
     ids = {
@@ -136,19 +142,43 @@ def test_sixty_days_of_reminders_across_paid_disputed_promised_and_part_paid_inv
 
     invoice = ("invoice", START)
     expected = {
-        "F": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 19)), ("second", d(3, 25)),
-              ("third", d(4, 1)), ("final", d(4, 17))],
-        "G": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 20)), ("second", d(3, 26)),
-              ("third", d(4, 2)), ("final", d(4, 20))],  # 18 April is a Saturday
+        "F": [
+            invoice,
+            ("heads_up", d(3, 16)),
+            ("first", d(3, 19)),
+            ("second", d(3, 25)),
+            ("third", d(4, 1)),
+            ("final", d(4, 17)),
+        ],
+        "G": [
+            invoice,
+            ("heads_up", d(3, 16)),
+            ("first", d(3, 20)),
+            ("second", d(3, 26)),
+            ("third", d(4, 2)),
+            ("final", d(4, 20)),
+        ],  # 18 April is a Saturday
         "A": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 19))],  # paid on 23 March
         "B": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 19)), ("second", d(3, 25))],
         # Promised on 20 March to pay by 28 March: held until 30 March (two days' grace).
         # On 31 March the +7 stage is the latest due; +14 then waits three days after it.
-        "C": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 19)), ("second", d(3, 31)),
-              ("third", d(4, 3)), ("final", d(4, 17))],
+        "C": [
+            invoice,
+            ("heads_up", d(3, 16)),
+            ("first", d(3, 19)),
+            ("second", d(3, 31)),
+            ("third", d(4, 3)),
+            ("final", d(4, 17)),
+        ],
         "D": [invoice],  # the client asked for no automatic reminders
-        "E": [invoice, ("heads_up", d(3, 16)), ("first", d(3, 19)), ("second", d(3, 25)),
-              ("third", d(4, 1)), ("final", d(4, 17))],
+        "E": [
+            invoice,
+            ("heads_up", d(3, 16)),
+            ("first", d(3, 19)),
+            ("second", d(3, 25)),
+            ("third", d(4, 1)),
+            ("final", d(4, 17)),
+        ],
     }
     assert {key: recorder.log[number[key]] for key in expected} == expected
 
@@ -158,7 +188,9 @@ def test_sixty_days_of_reminders_across_paid_disputed_promised_and_part_paid_inv
     second_mail = recorder.bodies[(number["E"], "second")]
     second = second_mail.get_body(("plain",)).get_content()
     assert "€100.00" in first and "€60.00" in second and "€100.00" not in second
-    [letter] = [p for p in second_mail.iter_attachments() if p.get_content_type() == "application/pdf"]
+    [letter] = [
+        p for p in second_mail.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
     assert "60.00" in PdfReader(io.BytesIO(letter.get_content())).pages[0].extract_text()
 
     # Every final notice also put its invoice in front of a human.
@@ -166,7 +198,8 @@ def test_sixty_days_of_reminders_across_paid_disputed_promised_and_part_paid_inv
 
     db = sqlite3.connect(home / "counterfoil.sqlite3")
     escalated = {
-        n for (n,) in db.execute(
+        n
+        for (n,) in db.execute(
             "SELECT i.number FROM exceptions e JOIN invoices i ON i.id = e.entity_id "
             "WHERE e.type = 'dunning_escalation'"
         )
@@ -178,8 +211,14 @@ def test_sixty_days_of_reminders_across_paid_disputed_promised_and_part_paid_inv
 def test_after_the_laptop_was_closed_only_the_latest_stage_goes_out(
     ctx: Any, home: Path, plain_server: SmtpServer
 ) -> None:
-    setup_mail(ctx, plain_server, **{"dunning.stages": "first +1, second +3, third +7, fourth +14, final +30!"})
-    invoice_id = issue_invoice(on(ctx, START), add_client(on(ctx, START), "Acme", "ap@acme.example"), START, d(3, 18))
+    setup_mail(
+        ctx,
+        plain_server,
+        **{"dunning.stages": "first +1, second +3, third +7, fourth +14, final +30!"},
+    )
+    invoice_id = issue_invoice(
+        on(ctx, START), add_client(on(ctx, START), "Acme", "ap@acme.example"), START, d(3, 18)
+    )
     recorder = Recorder(home, plain_server)
     for offset in range(18):  # open every day up to Thursday 19 March (+1)
         day = START + timedelta(days=offset)
@@ -203,7 +242,10 @@ def test_two_app_instances_racing_for_the_same_stage_make_one_claim(
     try:
         setup_mail(first.ctx, plain_server)
         invoice_id = issue_invoice(
-            on(first.ctx, START), add_client(on(first.ctx, START), "Acme", "ap@acme.example"), START, d(3, 18)
+            on(first.ctx, START),
+            add_client(on(first.ctx, START), "Acme", "ap@acme.example"),
+            START,
+            d(3, 18),
         )
         send_due(on(first.ctx, START))  # the invoice e-mail
         barrier = threading.Barrier(2)
@@ -223,7 +265,9 @@ def test_two_app_instances_racing_for_the_same_stage_make_one_claim(
         first.close()
         second.close()
     reminders = [r for r in outbox(home) if r["kind"] == "reminder"]
-    assert [(r["stage"], r["status"], r["invoice_id"]) for r in reminders] == [("heads_up", "sent", invoice_id)]
+    assert [(r["stage"], r["status"], r["invoice_id"]) for r in reminders] == [
+        ("heads_up", "sent", invoice_id)
+    ]
     assert sorted(r.sent for r in reports) == [0, 1]
     assert len(plain_server.handler.messages) == 2  # the invoice e-mail and one heads-up
 

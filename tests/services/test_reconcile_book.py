@@ -39,7 +39,9 @@ def reconciled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, dic
     home = tmp_path_factory.mktemp("book")
     app = open_app(home, as_of=date(2027, 12, 31))
     ctx = app.ctx
-    clients = list(csv.DictReader((folder / "clients.csv").read_text(encoding="utf-8").splitlines()))
+    clients = list(
+        csv.DictReader((folder / "clients.csv").read_text(encoding="utf-8").splitlines())
+    )
     email_of = {c["client_id"]: c["email"] for c in clients}
     import_clients(ctx, (folder / "clients.csv").read_bytes())
     out = io.StringIO()

@@ -82,7 +82,11 @@ def test_a_client_with_ten_thousand_invoices(ctx: Any) -> None:
     with ctx.uow() as uow:
         s = uow.session
         s.execute(insert(m.Invoice.__table__), rows)
-        ids = dict(s.execute(select(m.Invoice.number, m.Invoice.id).where(m.Invoice.client_id == big)).all())
+        ids = dict(
+            s.execute(
+                select(m.Invoice.number, m.Invoice.id).where(m.Invoice.client_id == big)
+            ).all()
+        )
         received = []
         for r in rows:
             if r["balance_minor"]:
@@ -90,14 +94,27 @@ def test_a_client_with_ten_thousand_invoices(ctx: Any) -> None:
             on = min(r["issue_date"] + timedelta(days=20), date(2026, 11, 25))
             pid = s.execute(
                 insert(m.Payment.__table__).values(
-                    client_id=big, kind="payment", date=on, amount_minor=r["total_minor"],
-                    currency="EUR", method="bank transfer", reference=r["number"],
-                    unallocated_minor=0, created_at=now,
+                    client_id=big,
+                    kind="payment",
+                    date=on,
+                    amount_minor=r["total_minor"],
+                    currency="EUR",
+                    method="bank transfer",
+                    reference=r["number"],
+                    unallocated_minor=0,
+                    created_at=now,
                 )
             ).inserted_primary_key[0]
             received.append(
-                {"invoice_id": ids[r["number"]], "payment_id": pid, "kind": "payment", "date": on,
-                 "amount_minor": r["total_minor"], "source": "bank", "created_at": now}
+                {
+                    "invoice_id": ids[r["number"]],
+                    "payment_id": pid,
+                    "kind": "payment",
+                    "date": on,
+                    "amount_minor": r["total_minor"],
+                    "source": "bank",
+                    "created_at": now,
+                }
             )
         s.execute(insert(m.Allocation.__table__), received)
         uow.commit()

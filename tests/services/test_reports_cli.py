@@ -75,13 +75,25 @@ def test_report_summary_and_period_reports(home: Path, capsys: Any) -> None:
     assert data["outstanding"]["EUR"]["current"] == "50.00"
     assert "next_bill_run" in data
     code, out, _ = cli(
-        home, capsys, "--as-of", "2026-11-25", "report", "collections",
-        "--from", "2026-07-01", "--to", "2026-07-31", "--format", "json",
+        home,
+        capsys,
+        "--as-of",
+        "2026-11-25",
+        "report",
+        "collections",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-07-31",
+        "--format",
+        "json",
     )
     assert json.loads(out)["totals"][0]["amount"] == "100.00"
     code, _, err = cli(home, capsys, "report", "statement", "--format", "json")
     assert code == 2 and "client" in err
-    code, _, err = cli(home, capsys, "report", "collections", "--from", "2026-07-01", "--to", "2026-06-01")
+    code, _, err = cli(
+        home, capsys, "report", "collections", "--from", "2026-07-01", "--to", "2026-06-01"
+    )
     assert code == 2
 
 
@@ -107,8 +119,18 @@ def test_statement_pdf_from_the_command_line(home: Path, capsys: Any, tmp_path: 
     _book(home)
     target = tmp_path / "statement.pdf"
     code, _, err = cli(
-        home, capsys, "--as-of", "2026-11-25", "report", "statement", "--client", "1",
-        "--format", "pdf", "--out", str(target),
+        home,
+        capsys,
+        "--as-of",
+        "2026-11-25",
+        "report",
+        "statement",
+        "--client",
+        "1",
+        "--format",
+        "pdf",
+        "--out",
+        str(target),
     )
     assert code == 0, err
     assert target.read_bytes().startswith(b"%PDF")

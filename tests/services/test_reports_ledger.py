@@ -119,7 +119,10 @@ def test_dso_follows_its_formula(book: Any) -> None:
     assert figures["EUR"].days == D("30.0")
     # GBP: 800.00 open but nothing invoiced in September → no DSO.
     assert figures["GBP"].days is None
-    august = {f.currency: f for f in reports.dso_for(book.ctx, Period(date(2026, 8, 1), date(2026, 8, 31)))}
+    august = {
+        f.currency: f
+        for f in reports.dso_for(book.ctx, Period(date(2026, 8, 1), date(2026, 8, 31)))
+    }
     # GBP in August: AR 960.00 (before the credit note) ÷ 960.00 invoiced × 31 days = 31.0
     assert august["GBP"].days == D("31.0")
 
@@ -155,7 +158,10 @@ def test_invoice_register_shows_credit_notes_negative(book: Any) -> None:
     result = activity.invoice_register(book.ctx, Period(date(2026, 9, 1), date(2026, 9, 30)))
     table = result.table()
     kinds = [(r[4], r[6], r[9]) for r in table.rows]
-    assert kinds == [("Invoice", "EUR", _m("500.00", "EUR")), ("Credit note", "GBP", _m("-160.00", "GBP"))]
+    assert kinds == [
+        ("Invoice", "EUR", _m("500.00", "EUR")),
+        ("Credit note", "GBP", _m("-160.00", "GBP")),
+    ]
     assert [(t[6], t[9]) for t in table.totals] == [
         ("EUR", _m("500.00", "EUR")),
         ("GBP", _m("-160.00", "GBP")),
@@ -189,7 +195,11 @@ def test_revenue_by_client_and_service(book: Any) -> None:
     }
     by_service = activity.revenue(book.ctx, year, by="service").table()
     consulting = {r[1]: r[3] for r in by_service.rows if r[0] == "Consulting"}
-    assert consulting == {"EUR": _m("1700.00", "EUR"), "GBP": _m("800.00", "GBP"), "USD": _m("300.00", "USD")}
+    assert consulting == {
+        "EUR": _m("1700.00", "EUR"),
+        "GBP": _m("800.00", "GBP"),
+        "USD": _m("300.00", "USD"),
+    }
 
 
 def test_statement_closing_balance_equals_open_invoices_less_credit(book: Any) -> None:

@@ -35,7 +35,10 @@ def test_mrr_movements_month_by_month(ctx: Any) -> None:
     # Ash drops to one seat from 15 Oct
     schedules.add_change(ctx, first.id, first.data.lines[0].id, date(2026, 10, 15), quantity=D(1))
     report = mrr_report(ctx, months_back(date(2026, 11, 25), 3))
-    rows = [(m, mv.start, mv.new, mv.expansion, mv.contraction, mv.churn, mv.end) for m, mv in report.movements]
+    rows = [
+        (m, mv.start, mv.new, mv.expansion, mv.contraction, mv.churn, mv.end)
+        for m, mv in report.movements
+    ]
     assert rows == [
         # September: Cedar is new (+50.00); Ash stays at 200.00
         ("2026-09", 20_000, 5_000, 0, 0, 0, 25_000),

@@ -112,7 +112,9 @@ def test_the_settings_dialog_previews_the_schedule_and_refuses_unknown_placehold
 ) -> None:
     from app.ui.dialogs.mail_settings import open_mail_settings
 
-    assert any(spec.key == "outbox" for spec in __import__("app.ui.main_window").ui.main_window.PAGES)
+    assert any(
+        spec.key == "outbox" for spec in __import__("app.ui.main_window").ui.main_window.PAGES
+    )
     assert "&E-mail settings…" in [a.text() for a in gui.window.file_menu.actions()]
     dialog = open_mail_settings(gui.window, gui.handle)
     assert dialog is not None

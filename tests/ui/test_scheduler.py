@@ -58,7 +58,9 @@ def test_turned_off_in_settings_it_does_nothing(gui: Gui, qtbot: Any, monkeypatc
     assert invoicing.list_invoices(gui.ctx, invoicing.InvoiceQuery()) == []
 
 
-def test_periods_missed_while_closed_are_offered_not_billed(gui: Gui, qtbot: Any, monkeypatch: Any) -> None:
+def test_periods_missed_while_closed_are_offered_not_billed(
+    gui: Gui, qtbot: Any, monkeypatch: Any
+) -> None:
     monkeypatch.delenv("COUNTERFOIL_DISABLE_SCHEDULER", raising=False)
     c = client(gui.ctx)
     schedule(gui.ctx, c.id, start=date(2026, 9, 1))  # Sep, Oct, Nov fell due before today

@@ -84,8 +84,10 @@ def _party(details: ET.Element, money_in: bool) -> tuple[str, str]:
     if parties is None:
         return "", ""
     name = (
-        _text(parties, f"{side}/Nm") or _text(parties, f"{side}/Pty/Nm")
-        or _text(parties, f"Ultmt{side}/Nm") or _text(parties, f"Ultmt{side}/Pty/Nm")
+        _text(parties, f"{side}/Nm")
+        or _text(parties, f"{side}/Pty/Nm")
+        or _text(parties, f"Ultmt{side}/Nm")
+        or _text(parties, f"Ultmt{side}/Pty/Nm")
     )
     iban = _text(parties, f"{side}Acct/Id/IBAN") or _text(parties, f"{side}Acct/Id/Othr/Id")
     return name, iban.replace(" ", "")
@@ -102,13 +104,19 @@ def _creditor_reference(details: ET.Element | None) -> str:
 
 
 def _statements(root: ET.Element) -> Iterator[tuple[str, ET.Element]]:
-    for kind, tag in (("camt.053", "BkToCstmrStmt/Stmt"), ("camt.052", "BkToCstmrAcctRpt/Rpt"),
-                      ("camt.054", "BkToCstmrDbtCdtNtfctn/Ntfctn")):
+    for kind, tag in (
+        ("camt.053", "BkToCstmrStmt/Stmt"),
+        ("camt.052", "BkToCstmrAcctRpt/Rpt"),
+        ("camt.054", "BkToCstmrDbtCdtNtfctn/Ntfctn"),
+    ):
         for statement in root.findall(tag):
             yield kind, statement
     if root.tag in ("BkToCstmrStmt", "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn"):
-        kind = {"BkToCstmrStmt": "camt.053", "BkToCstmrAcctRpt": "camt.052",
-                "BkToCstmrDbtCdtNtfctn": "camt.054"}[root.tag]
+        kind = {
+            "BkToCstmrStmt": "camt.053",
+            "BkToCstmrAcctRpt": "camt.052",
+            "BkToCstmrDbtCdtNtfctn": "camt.054",
+        }[root.tag]
         for child in root:
             if child.tag in ("Stmt", "Rpt", "Ntfctn"):
                 yield kind, child
@@ -120,7 +128,7 @@ def _entry_spans(text: str) -> list[tuple[int, str]]:
     for start in _ENTRY_START.finditer(text):
         end = _ENTRY_END.search(text, start.end())
         stop = end.end() if end else len(text)
-        spans.append((text.count("\n", 0, start.start()) + 1, text[start.start():stop]))
+        spans.append((text.count("\n", 0, start.start()) + 1, text[start.start() : stop]))
     return spans
 
 
@@ -178,22 +186,29 @@ def parse_camt(text: str, filename: str, encoding: str, encoding_choice: Choice)
             split_batches += was_split
             lines.extend(made)
     if not kinds:
-        raise StatementError(filename, None, "the XML file is not a camt statement, report or "
-                             "notification")
+        raise StatementError(
+            filename, None, "the XML file is not a camt statement, report or notification"
+        )
     kind = sorted(kinds)[0]
     choices.append(Choice("format", kind, False, "ISO 20022 message element"))
     if split_batches:
-        choices.append(Choice("batches", "split", False,
-                              f"{split_batches} batch entr(y/ies) split into one line per "
-                              "transaction"))
+        choices.append(
+            Choice(
+                "batches",
+                "split",
+                False,
+                f"{split_batches} batch entr(y/ies) split into one line per transaction",
+            )
+        )
     ids = [line.bank_transaction_id for line in lines if line.bank_transaction_id]
     if len(ids) != len(set(ids)):
         lines = [replace(line, bank_transaction_id=None) for line in lines]
     currencies |= {line.currency for line in lines if line.currency}
     account_ids = set(accounts)
     account_id = accounts[0] if len(account_ids) == 1 else None
-    iban = account_id if account_id and re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", account_id) \
-        else None
+    iban = (
+        account_id if account_id and re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", account_id) else None
+    )
     return Statement(
         format=kind,
         encoding=encoding,
@@ -257,19 +272,21 @@ def _entry_lines(entry: ET.Element, line_no: int, raw: str) -> tuple[list[Statem
             description = reference or (end_to_end if end_to_end != "NOTPROVIDED" else "")
         tx_ref = _text(tx, "Refs/AcctSvcrRef") if tx is not None else ""
         bank_id = tx_ref if split else (tx_ref or entry_ref)
-        lines.append(StatementLine(
-            line_no=line_no,
-            booking_date=booking,
-            value_date=value_date,
-            amount=amount,
-            currency=currency,
-            description=description,
-            counterparty=counterparty,
-            counterparty_iban=counterparty_iban,
-            reference=reference,
-            bank_transaction_id=bank_id if len(bank_id) >= _MIN_ID_LENGTH else None,
-            balance_after=None,
-            pending=pending,
-            raw=raw,
-        ))
+        lines.append(
+            StatementLine(
+                line_no=line_no,
+                booking_date=booking,
+                value_date=value_date,
+                amount=amount,
+                currency=currency,
+                description=description,
+                counterparty=counterparty,
+                counterparty_iban=counterparty_iban,
+                reference=reference,
+                bank_transaction_id=bank_id if len(bank_id) >= _MIN_ID_LENGTH else None,
+                balance_after=None,
+                pending=pending,
+                raw=raw,
+            )
+        )
     return lines, split

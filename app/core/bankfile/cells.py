@@ -21,9 +21,23 @@ _AMOUNT = re.compile(
     rf"(?:\d[\d.,'\u00a0\u202f ]*|[.,]\d+)(?:\s?[A-Z]{{3}}|\s?[{_SYMBOLS}])?\)?\s*-?"
     rf"(?:\s?(?:CR|DR|Cr|Dr|cr|dr)\.?)?"
 )
-_SYMBOL_CURRENCY = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW",
-                    "₪": "ILS", "₫": "VND", "₴": "UAH", "₦": "NGN", "₱": "PHP", "฿": "THB",
-                    "₺": "TRY", "₼": "AZN", "₸": "KZT"}
+_SYMBOL_CURRENCY = {
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+    "₪": "ILS",
+    "₫": "VND",
+    "₴": "UAH",
+    "₦": "NGN",
+    "₱": "PHP",
+    "฿": "THB",
+    "₺": "TRY",
+    "₼": "AZN",
+    "₸": "KZT",
+}
 _CODE = re.compile(r"[A-Z]{3}")
 _CREDIT_DEBIT = re.compile(r"\s?(?:CR|DR)\.?$", re.IGNORECASE)
 _PARENS_CODE = re.compile(r"\(([A-Z]{3})\)|\b([A-Z]{3})\b")

@@ -105,9 +105,13 @@ def column_stats(index: int, cells: Sequence[str], delimiter: str) -> ColumnStat
     )
     decimals = sum(1 for v in amounts if mark_evidence(v) is not None)
     integers = [v for v in amounts if _INTEGER.fullmatch(v)]
-    id_like = bool(amounts) and len(integers) == len(amounts) and (
-        any(len(v) > 1 and v.startswith("0") for v in integers)
-        or all(len(v.lstrip("+-")) >= 7 for v in integers)
+    id_like = (
+        bool(amounts)
+        and len(integers) == len(amounts)
+        and (
+            any(len(v) > 1 and v.startswith("0") for v in integers)
+            or all(len(v.lstrip("+-")) >= 7 for v in integers)
+        )
     )
     distinct = len(counts)
     return ColumnStats(
@@ -226,17 +230,25 @@ def align_header(header: Sequence[str], stats: list[ColumnStats]) -> tuple[list[
         return identity, "", False
     merged = _merge_alignment(len(names), used)
     if merged is not None:
-        return merged + list(range(len(names), len(names) + len(stats) - width)), (
-            f"the header has {len(names)} names but rows have {width} fields: a quoted "
-            "field holding the delimiter stands for several header columns"
-        ), False
+        return (
+            merged + list(range(len(names), len(names) + len(stats) - width)),
+            (
+                f"the header has {len(names)} names but rows have {width} fields: a quoted "
+                "field holding the delimiter stands for several header columns"
+            ),
+            False,
+        )
     shift = len(names) - width
     right = [j + shift for j in range(len(stats))]
     if _agreement(right, names, used) > _agreement(identity, names, used):
-        return right, (
-            f"the header has {len(names)} names but rows have {width} fields; "
-            "names are matched from the right"
-        ), True
+        return (
+            right,
+            (
+                f"the header has {len(names)} names but rows have {width} fields; "
+                "names are matched from the right"
+            ),
+            True,
+        )
     return identity, "", False
 
 
@@ -279,8 +291,10 @@ def assign_from_header(
         else:
             best = ranked[0]
             assignment.set(
-                j, R.IGNORE, f"header {name.strip()!r} suggests {best.value} but the content "
-                "does not fit", doubtful=True,
+                j,
+                R.IGNORE,
+                f"header {name.strip()!r} suggests {best.value} but the content does not fit",
+                doubtful=True,
             )
     _resolve_duplicates(assignment, scores)
     _pair_payer_and_payee(assignment)
@@ -289,7 +303,8 @@ def assign_from_header(
 
 def _mostly_ibans(stats: ColumnStats) -> bool:
     return bool(stats.nonempty) and sum(1 for v in stats.nonempty if is_iban(v)) >= 0.8 * len(
-        stats.nonempty)
+        stats.nonempty
+    )
 
 
 def _pair_payer_and_payee(assignment: Assignment) -> None:

@@ -62,7 +62,8 @@ def fill_from_content(assignment: Assignment, stats: list[ColumnStats], has_head
             take(j, R.INDICATOR, "holds debit/credit marks", False)
     if not any(r in roles for r in (R.AMOUNT, R.DEBIT, R.CREDIT)):
         candidates = [
-            j for j in free
+            j
+            for j in free
             if not stats[j].empty and stats[j].amount_ratio >= 0.9 and not stats[j].dated
         ]
         if candidates:
@@ -88,7 +89,8 @@ def fill_from_content(assignment: Assignment, stats: list[ColumnStats], has_head
         ):
             take(j, R.CURRENCY, "holds currency codes", False)
     texts = [
-        j for j in free
+        j
+        for j in free
         if not stats[j].empty and stats[j].date_guess is None and stats[j].amount_ratio < 0.5
     ]
     if R.DESCRIPTION not in roles and texts:
@@ -100,17 +102,22 @@ def fill_from_content(assignment: Assignment, stats: list[ColumnStats], has_head
         take(iban_col + 1, R.COUNTERPARTY, "text next to the counterparty IBAN", True)
     elif R.COUNTERPARTY not in roles and not has_header:
         names = [
-            j for j in texts
-            if stats[j].distinct >= 2 and 3 <= stats[j].avg_len <= 40
+            j
+            for j in texts
+            if stats[j].distinct >= 2
+            and 3 <= stats[j].avg_len <= 40
             and not all(_BIC.fullmatch(v) for v in stats[j].nonempty)
         ]
         if names:
             best = max(names, key=lambda j: (stats[j].distinct, -j))
             take(best, R.COUNTERPARTY, "short varied text, probably names", True)
             left = best - 1
-            if R.COUNTERPARTY_IBAN not in roles and left in free and all(
-                _ACCOUNT_LIKE.fullmatch(v) for v in stats[left].nonempty
-            ) and stats[left].nonempty:
+            if (
+                R.COUNTERPARTY_IBAN not in roles
+                and left in free
+                and all(_ACCOUNT_LIKE.fullmatch(v) for v in stats[left].nonempty)
+                and stats[left].nonempty
+            ):
                 take(left, R.COUNTERPARTY_IBAN, "account numbers next to the names", True)
 
 
@@ -149,8 +156,11 @@ def balance_relation(amounts: Sequence[Decimal | None], balances: Sequence[Decim
 
 
 def signed_sample(
-    rows: list[list[str]], assignment: Assignment, reader: AmountReader,
-    convention: AmountConvention, indicator: tuple[tuple[str, ...], tuple[str, ...]] | None,
+    rows: list[list[str]],
+    assignment: Assignment,
+    reader: AmountReader,
+    convention: AmountConvention,
+    indicator: tuple[tuple[str, ...], tuple[str, ...]] | None,
 ) -> list[Decimal | None]:
     def cell(row: list[str], col: int | None) -> str:
         return row[col] if col is not None and col < len(row) else ""
@@ -172,8 +182,10 @@ def signed_sample(
                 signed.append(None)
             else:
                 zero = Decimal(0)
-                signed.append(abs(credit if credit is not None else zero)
-                              - abs(debit if debit is not None else zero))
+                signed.append(
+                    abs(credit if credit is not None else zero)
+                    - abs(debit if debit is not None else zero)
+                )
         elif convention is AmountConvention.INDICATOR and indicator is not None:
             value = read(cell(row, amount_col))
             flag = fold_value(cell(row, ind_col))
@@ -201,29 +213,47 @@ def decide_convention(
     if amount is not None and indicator is not None:
         ins = "/".join(v or "(blank)" for v in indicator[0])
         outs = "/".join(v or "(blank)" for v in indicator[1])
-        return AmountConvention.INDICATOR, (
-            f"unsigned amounts; column {ind + 1 if ind is not None else '?'} says money in "
-            f"({ins}) or out ({outs})"
-        ), False, indicator
+        return (
+            AmountConvention.INDICATOR,
+            (
+                f"unsigned amounts; column {ind + 1 if ind is not None else '?'} says money in "
+                f"({ins}) or out ({outs})"
+            ),
+            False,
+            indicator,
+        )
     if debit is not None or credit is not None:
         if amount is not None:
             assignment.set(amount, R.IGNORE, "separate debit and credit columns are used")
         both = debit is not None and credit is not None
-        return AmountConvention.DEBIT_CREDIT, (
-            "money out and money in are in separate columns" if both
-            else "only one of the debit/credit columns was found"
-        ), not both, None
+        return (
+            AmountConvention.DEBIT_CREDIT,
+            (
+                "money out and money in are in separate columns"
+                if both
+                else "only one of the debit/credit columns was found"
+            ),
+            not both,
+            None,
+        )
     if amount is not None:
         doubtful = stats[amount].rows >= 3
-        reason = "amounts carry their own sign" if not doubtful else (
-            "no amount is negative: check that money out is not written without a minus")
+        reason = (
+            "amounts carry their own sign"
+            if not doubtful
+            else ("no amount is negative: check that money out is not written without a minus")
+        )
         return AmountConvention.SIGNED, reason, doubtful, None
     raise CsvDetectionError("no column holds amounts")
 
 
 def settle_balance(
-    assignment: Assignment, stats: list[ColumnStats], rows: list[list[str]],
-    reader: AmountReader, signed: list[Decimal | None], choices: list[Choice],
+    assignment: Assignment,
+    stats: list[ColumnStats],
+    rows: list[list[str]],
+    reader: AmountReader,
+    signed: list[Decimal | None],
+    choices: list[Choice],
 ) -> bool:
     def read_column(col: int) -> list[Decimal | None]:
         out: list[Decimal | None] = []
@@ -236,25 +266,32 @@ def settle_balance(
 
     balance = assignment.column(R.BALANCE)
     if balance is None:
-        free = [j for j, r in enumerate(assignment.roles)
-                if r is R.IGNORE and j not in assignment.reasons and not stats[j].empty
-                and stats[j].amount_ratio >= 0.9 and stats[j].date_guess is None]
+        free = [
+            j
+            for j, r in enumerate(assignment.roles)
+            if r is R.IGNORE
+            and j not in assignment.reasons
+            and not stats[j].empty
+            and stats[j].amount_ratio >= 0.9
+            and stats[j].date_guess is None
+        ]
         for j in free:
             relation = balance_relation(signed, read_column(j))
             if relation:
                 assignment.set(j, R.BALANCE, f"a running balance ({relation} each line)", False)
-                choices.append(Choice("balance", relation, False,
-                                      "the running balance follows the amounts"))
+                choices.append(
+                    Choice("balance", relation, False, "the running balance follows the amounts")
+                )
                 return relation == "before"
         return False
     relation = balance_relation(signed, read_column(balance))
     if relation == "before":
-        choices.append(Choice("balance", "before", False,
-                              "the balance column is the balance before each line"))
+        choices.append(
+            Choice("balance", "before", False, "the balance column is the balance before each line")
+        )
         return True
     if relation == "after":
-        choices.append(Choice("balance", "after", False,
-                              "the running balance follows the amounts"))
+        choices.append(Choice("balance", "after", False, "the running balance follows the amounts"))
     return False
 
 

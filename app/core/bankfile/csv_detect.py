@@ -110,7 +110,8 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
     hint = _SEPARATOR_HINT.fullmatch(lines[0].strip()) if lines else None
     try:
         delimiter_guess = (
-            DelimiterGuess(hint.group(1), False, "the first line names it (sep=…)") if hint
+            DelimiterGuess(hint.group(1), False, "the first line names it (sep=…)")
+            if hint
             else detect_delimiter(lines)
         )
     except ValueError as exc:
@@ -125,15 +126,22 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
             break
     if not any(is_data_like(r.cells) for r in records):
         raise CsvDetectionError(
-            "no row holds both a date and an amount: this does not look like a bank statement")
+            "no row holds both a date and an amount: this does not look like a bank statement"
+        )
     header_idx, data_start, header_reason = find_header(records)
     header = records[header_idx].cells if header_idx is not None else None
     skip = header_idx if header_idx is not None else data_start
-    header_value = (f"line {records[header_idx].line_no}" if header_idx is not None else "none")
+    header_value = f"line {records[header_idx].line_no}" if header_idx is not None else "none"
     choices.append(Choice("header", header_value, False, header_reason))
     if skip:
-        choices.append(Choice("skip_records", str(skip), False,
-                              f"{skip} record(s) above the data are account details or titles"))
+        choices.append(
+            Choice(
+                "skip_records",
+                str(skip),
+                False,
+                f"{skip} record(s) above the data are account details or titles",
+            )
+        )
 
     rows = [r.cells for r in records[data_start:]]
     record_type = find_record_type(rows, header)
@@ -148,13 +156,16 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         raise CsvDetectionError("no rows with a date and an amount were found")
 
     width = min(max(len(r) for r in rows), 250)
-    stats = [column_stats(i, [r[i] if i < len(r) else "" for r in rows], delimiter)
-             for i in range(width)]
+    stats = [
+        column_stats(i, [r[i] if i < len(r) else "" for r in rows], delimiter) for i in range(width)
+    ]
     if header is not None:
         mapping, note, doubtful = align_header(header, stats)
         assignment, _ = assign_from_header(header, stats, mapping)
         if note:
-            choices.append(Choice("alignment", "merged" if not doubtful else "right", doubtful, note))
+            choices.append(
+                Choice("alignment", "merged" if not doubtful else "right", doubtful, note)
+            )
     else:
         assignment = Assignment([R.IGNORE] * width)
     if rt_col is not None:
@@ -166,17 +177,30 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
 
     format_name = "csv"
     minor_units = False
-    if rt_col == 0 and delimiter == "\t" and records and records[0].cells[:1] == ["000"] \
-            and records[-1].cells[:1] == ["999"]:
+    if (
+        rt_col == 0
+        and delimiter == "\t"
+        and records
+        and records[0].cells[:1] == ["000"]
+        and records[-1].cells[:1] == ["999"]
+    ):
         format_name, minor_units = "litas-esis", True
-        choices.append(Choice("format", "litas-esis", False,
-                              "tab-separated records 000 … 999: the Lithuanian LITAS-ESIS "
-                              "format, whose amounts are written in cents"))
+        choices.append(
+            Choice(
+                "format",
+                "litas-esis",
+                False,
+                "tab-separated records 000 … 999: the Lithuanian LITAS-ESIS "
+                "format, whose amounts are written in cents",
+            )
+        )
 
-    amount_cols = [j for j, r in enumerate(assignment.roles)
-                   if r in (R.AMOUNT, R.DEBIT, R.CREDIT, R.BALANCE)]
-    primary = [v for j in amount_cols if assignment.roles[j] is not R.BALANCE
-               for v in stats[j].nonempty]
+    amount_cols = [
+        j for j, r in enumerate(assignment.roles) if r in (R.AMOUNT, R.DEBIT, R.CREDIT, R.BALANCE)
+    ]
+    primary = [
+        v for j in amount_cols if assignment.roles[j] is not R.BALANCE for v in stats[j].nonempty
+    ]
     every = [v for j in amount_cols for v in stats[j].nonempty]
     mark_guess = infer_decimal_mark(primary, infer_decimal_mark(every).mark)
     if not primary or (mark_guess.evidence == 0 and not mark_guess.doubtful):
@@ -189,23 +213,35 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
     default_currency = None
     for j in amount_cols:
         found = currency_in_text(assignment.header_for.get(j, "")) or next(
-            (c for c in map(currency_in_text, stats[j].nonempty[:50]) if c), None)
+            (c for c in map(currency_in_text, stats[j].nonempty[:50]) if c), None
+        )
         if found:
             default_currency = found
             break
 
-    prefer_day_first = False if default_currency == "USD" or any(
-        "$" in v for j in amount_cols for v in stats[j].nonempty[:20]) else None
+    prefer_day_first = (
+        False
+        if default_currency == "USD"
+        or any("$" in v for j in amount_cols for v in stats[j].nonempty[:20])
+        else None
+    )
     date_guess, value_guess = _choose_date_format(stats, assignment, prefer_day_first)
     if date_guess is None:
         raise CsvDetectionError("no column holds dates")
     choices.append(Choice("date_format", date_guess.fmt, date_guess.doubtful, date_guess.reason))
     if assignment.column(R.DATE) is None:
-        choices.append(Choice("booking_date", "value date", True,
-                              "the file gives only a value date; it is used as booking date"))
+        choices.append(
+            Choice(
+                "booking_date",
+                "value date",
+                True,
+                "the file gives only a value date; it is used as booking date",
+            )
+        )
     if value_guess is not None and value_guess.fmt != date_guess.fmt:
-        choices.append(Choice("value_date_format", value_guess.fmt, value_guess.doubtful,
-                              value_guess.reason))
+        choices.append(
+            Choice("value_date_format", value_guess.fmt, value_guess.doubtful, value_guess.reason)
+        )
 
     reader = AmountReader(mark_guess.mark, 2 if minor_units else 0)
     signed = signed_sample(rows, assignment, reader, convention, indicator)
@@ -217,22 +253,39 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         if col is not None:
             pending_values |= stats[col].pending
     if pending_values:
-        choices.append(Choice("pending", ",".join(sorted(pending_values)), False,
-                              "lines marked so are not yet booked"))
+        choices.append(
+            Choice(
+                "pending",
+                ",".join(sorted(pending_values)),
+                False,
+                "lines marked so are not yet booked",
+            )
+        )
 
     merge = has_continuation_rows(rows, assignment)
     if merge:
-        choices.append(Choice("continuation_rows", "merged", False,
-                              "rows with only text continue the description of the row above"))
+        choices.append(
+            Choice(
+                "continuation_rows",
+                "merged",
+                False,
+                "rows with only text continue the description of the row above",
+            )
+        )
     value_in_text = False
     if assignment.column(R.VALUE_DATE) is None:
-        descriptions = [" ".join(r[j] for j in columns_with(assignment, R.DESCRIPTION)
-                                 if j < len(r)) for r in rows[:200]]
+        descriptions = [
+            " ".join(r[j] for j in columns_with(assignment, R.DESCRIPTION) if j < len(r))
+            for r in rows[:200]
+        ]
         found = sum(1 for d in descriptions if VALUE_DATE_IN_TEXT.search(d))
         if descriptions and found >= 0.5 * len(descriptions):
             value_in_text = True
-            choices.append(Choice("value_date", "from description", False,
-                                  "the description states the value date"))
+            choices.append(
+                Choice(
+                    "value_date", "from description", False, "the description states the value date"
+                )
+            )
 
     for j, role in enumerate(assignment.roles):
         if role is R.IGNORE and j not in assignment.reasons:
@@ -248,7 +301,8 @@ def detect_layout(text: str, filename: str = "") -> tuple[CsvProfile, list[Choic
         skip_records=skip,
         has_header=header is not None,
         header=tuple(c.strip() for c in header) if header is not None else (),
-        value_date_format=value_guess.fmt if value_guess and value_guess.fmt != date_guess.fmt
+        value_date_format=value_guess.fmt
+        if value_guess and value_guess.fmt != date_guess.fmt
         else None,
         amount_convention=convention,
         indicator_in=indicator[0] if indicator else (),

@@ -59,7 +59,7 @@ def find_header(records: list[Record]) -> tuple[int | None, int, str]:
     for i, record in enumerate(records[:60]):
         if not is_data_like(record.cells):
             continue
-        following = [r for r in records[i:i + 10] if not is_continuation(r.cells)]
+        following = [r for r in records[i : i + 10] if not is_continuation(r.cells)]
         if sum(1 for r in following if is_data_like(r.cells)) >= 0.6 * len(following):
             if i > 0:
                 above = records[i - 1].cells
@@ -77,7 +77,11 @@ def find_record_type(
 ) -> tuple[int, tuple[str, ...], str] | None:
     """(column, kept codes, reason) when one column tells records apart by a code."""
     for col in range(3):
-        if header is not None and col < len(header) and fold_name(header[col]) not in _RECORD_HEADERS:
+        if (
+            header is not None
+            and col < len(header)
+            and fold_name(header[col]) not in _RECORD_HEADERS
+        ):
             continue
         codes = [row[col].strip() if col < len(row) else "" for row in rows]
         if not codes or not all(_RECORD_CODE.fullmatch(c) for c in codes):
@@ -92,7 +96,8 @@ def find_record_type(
             members = [r for r, c in zip(rows, codes) if c == code]
             data_like = sum(1 for r in members if is_data_like(r))
             summary = sum(
-                1 for r in members
+                1
+                for r in members
                 if any(word in fold_value(cell) for cell in r for word in NON_TRANSACTION_WORDS)
             )
             score[code] = data_like - 2.0 * summary
@@ -104,9 +109,13 @@ def find_record_type(
         if not differs or score[keep] <= 0:
             continue
         others = ", ".join(sorted(distinct - {keep}))
-        return col, (keep,), (
-            f"column {col + 1} holds record codes; rows with code {keep} are transactions, "
-            f"codes {others} are balances, totals or headers"
+        return (
+            col,
+            (keep,),
+            (
+                f"column {col + 1} holds record codes; rows with code {keep} are transactions, "
+                f"codes {others} are balances, totals or headers"
+            ),
         )
     return None
 
@@ -116,8 +125,10 @@ def data_block(rows: list[list[str]], header: Sequence[str] | None) -> list[list
     if header is not None:
         names = [c.strip() for c in header]
         rows = [r for r in rows if [c.strip() for c in r[: len(names)]] != names]
-    last = max((i for i, r in enumerate(rows[-50:], start=max(0, len(rows) - 50))
-                if is_data_like(r)), default=len(rows) - 1)
+    last = max(
+        (i for i, r in enumerate(rows[-50:], start=max(0, len(rows) - 50)) if is_data_like(r)),
+        default=len(rows) - 1,
+    )
     return rows[: last + 1]
 
 
@@ -133,11 +144,15 @@ def trim_spill_columns(
     while width > named and roles[width - 1] is R.IGNORE and width - 1 not in assignment.reasons:
         width -= 1
     if any(not st.empty for st in stats[width:]):
-        choices.append(Choice(
-            "extra_fields", "joined to the description", False,
-            f"some rows have up to {len(roles)} fields but the header names {named}; "
-            "the extra fields are free text that spilled over and are added to the description",
-        ))
+        choices.append(
+            Choice(
+                "extra_fields",
+                "joined to the description",
+                False,
+                f"some rows have up to {len(roles)} fields but the header names {named}; "
+                "the extra fields are free text that spilled over and are added to the description",
+            )
+        )
     del roles[width:]
 
 
@@ -145,8 +160,7 @@ def has_continuation_rows(rows: list[list[str]], assignment: Assignment) -> bool
     date_col = assignment.column(R.DATE)
     if date_col is None:
         date_col = assignment.column(R.VALUE_DATE)
-    amount_cols = [j for j, r in enumerate(assignment.roles)
-                   if r in (R.AMOUNT, R.DEBIT, R.CREDIT)]
+    amount_cols = [j for j, r in enumerate(assignment.roles) if r in (R.AMOUNT, R.DEBIT, R.CREDIT)]
     count = 0
     for row in rows:
         if date_col is not None and date_col < len(row) and row[date_col].strip():

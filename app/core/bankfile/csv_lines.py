@@ -45,6 +45,7 @@ def _summary_row(cells: Sequence[str]) -> bool:
     text = " ".join(cells).lower()
     return any(word in text for word in NON_TRANSACTION_WORDS)
 
+
 _BAD = object()
 _FIRST, _CELLS, _RAW = itemgetter(0), itemgetter(1), itemgetter(2)
 
@@ -103,7 +104,8 @@ class LineReader:
             if debit is None and credit is None:
                 return None
             return abs(credit if credit is not None else _ZERO) - abs(
-                debit if debit is not None else _ZERO)
+                debit if debit is not None else _ZERO
+            )
         amount = read(cells[plan.amount])
         if amount is None:
             return None
@@ -119,15 +121,20 @@ class LineReader:
             cells = cells + [""] * (plan.width - n)
         date_text = cells[plan.date]
         stripped = date_text.strip()
-        if profile.merge_continuation_rows and not stripped and self.lines and not any(
-            cells[c].strip() for c in plan.amount_columns
+        if (
+            profile.merge_continuation_rows
+            and not stripped
+            and self.lines
+            and not any(cells[c].strip() for c in plan.amount_columns)
         ):
             extra = clean_text(" ".join(c for c in cells if c.strip()))
             if extra:
                 last = self.lines[-1]
                 self.lines[-1] = replace(
-                    last, description=f"{last.description} {extra}".strip(),
-                    raw=f"{last.raw}\n{raw}")
+                    last,
+                    description=f"{last.description} {extra}".strip(),
+                    raw=f"{last.raw}\n{raw}",
+                )
             return
         try:
             amount = self.signed_amount(cells)
@@ -152,8 +159,10 @@ class LineReader:
             if stripped:
                 undated_pending = self.fold(stripped) in self.pending_values
             else:
-                undated_pending = plan.status >= 0 and \
-                    self.fold(cells[plan.status].strip()) in self.pending_values
+                undated_pending = (
+                    plan.status >= 0
+                    and self.fold(cells[plan.status].strip()) in self.pending_values
+                )
             if undated_pending:
                 pending = True
             else:
@@ -198,27 +207,40 @@ class LineReader:
         if plan.account >= 0:
             self.accounts.add(cells[plan.account].strip())
         self.currencies.add(currency)
-        transaction_id = (cells[plan.transaction_id].strip() or None) \
-            if plan.transaction_id >= 0 else None
+        transaction_id = (
+            (cells[plan.transaction_id].strip() or None) if plan.transaction_id >= 0 else None
+        )
         if transaction_id:
             self.ids.append(transaction_id)
         if plan.payer >= 0:
             counterparty = collapse(cells[plan.payer] if amount > 0 else cells[plan.payee])
         else:
             counterparty = collapse(cells[plan.counterparty]) if plan.counterparty >= 0 else ""
-        self.lines.append(fast_line(
-            first, booking, value_date, amount, currency, description, counterparty,
-            tidy_iban(cells[plan.counterparty_iban]) if plan.counterparty_iban >= 0 else "",
-            normalise_reference(cells[plan.reference]) if plan.reference >= 0
-            else quick_reference(description),
-            transaction_id, balance, pending, raw,
-        ))
+        self.lines.append(
+            fast_line(
+                first,
+                booking,
+                value_date,
+                amount,
+                currency,
+                description,
+                counterparty,
+                tidy_iban(cells[plan.counterparty_iban]) if plan.counterparty_iban >= 0 else "",
+                normalise_reference(cells[plan.reference])
+                if plan.reference >= 0
+                else quick_reference(description),
+                transaction_id,
+                balance,
+                pending,
+                raw,
+            )
+        )
 
     def description(self, cells: list[str], n: int) -> str:
         plan = self.plan
         text = " ".join([cells[c] for c in plan.descriptions if cells[c]])
         if n > plan.width and plan.descriptions:
-            text = text + " " + " ".join(cells[plan.width:])
+            text = text + " " + " ".join(cells[plan.width :])
         text = unquote(collapse(text))
         if not text and plan.types:
             text = collapse(" ".join([cells[c] for c in plan.types]))
@@ -278,8 +300,7 @@ class LineReader:
         else:
             value_dates = [None] * count
         descriptions = self._descriptions(columns, count)
-        if plan.value_date < 0 and not plan.value_is_booking and \
-                profile.value_date_in_description:
+        if plan.value_date < 0 and not plan.value_is_booking and profile.value_date_in_description:
             value_dates = list(map(value_date_in, descriptions))
         if plan.status >= 0:
             pending_values, fold = self.pending_values, self.fold
@@ -290,46 +311,85 @@ class LineReader:
         if plan.balance >= 0:
             balance_texts = columns[plan.balance]
             read = self.read_column(balance_texts)  # type: ignore[arg-type]
-            balances = read if read is not None else [  # type: ignore[assignment]
-                b if b is not _BAD else None for b in map(self.safe_amount, balance_texts)]
+            balances = (
+                read
+                if read is not None
+                else [  # type: ignore[assignment]
+                    b if b is not _BAD else None for b in map(self.safe_amount, balance_texts)
+                ]
+            )
             if profile.balance_before:
-                balances = [b + a if b is not None else None  # type: ignore[operator]
-                            for b, a in zip(balances, amounts)]
+                balances = [
+                    b + a if b is not None else None  # type: ignore[operator]
+                    for b, a in zip(balances, amounts)
+                ]
         else:
             balances = [None] * count
         default = profile.default_currency
         if plan.currency >= 0:
             codes = columns[plan.currency]
             joined = "\n".join(codes)
-            if joined.isupper() and " " not in joined and "\n\n" not in joined and \
-                    codes[0] and codes[-1]:
+            if (
+                joined.isupper()
+                and " " not in joined
+                and "\n\n" not in joined
+                and codes[0]
+                and codes[-1]
+            ):
                 currencies = list(codes)
             else:
                 currencies = [c.upper() if c else default for c in map(str.strip, codes)]
         else:
             currencies = [default] * count
         if plan.payer >= 0:
-            parties = [payer if amount > 0 else payee for payer, payee, amount in zip(
-                collapse_all(columns[plan.payer]), collapse_all(columns[plan.payee]), amounts)]
+            parties = [
+                payer if amount > 0 else payee
+                for payer, payee, amount in zip(
+                    collapse_all(columns[plan.payer]), collapse_all(columns[plan.payee]), amounts
+                )
+            ]
         elif plan.counterparty >= 0:
             parties = collapse_all(columns[plan.counterparty])
         else:
             parties = [""] * count
-        ibans = tidy_ibans(columns[plan.counterparty_iban]) \
-            if plan.counterparty_iban >= 0 else [""] * count
-        references = list(map(normalise_reference, columns[plan.reference])) \
-            if plan.reference >= 0 else references_in(descriptions)
-        ids = [v.strip() or None for v in columns[plan.transaction_id]] \
-            if plan.transaction_id >= 0 else [None] * count
+        ibans = (
+            tidy_ibans(columns[plan.counterparty_iban])
+            if plan.counterparty_iban >= 0
+            else [""] * count
+        )
+        references = (
+            list(map(normalise_reference, columns[plan.reference]))
+            if plan.reference >= 0
+            else references_in(descriptions)
+        )
+        ids = (
+            [v.strip() or None for v in columns[plan.transaction_id]]
+            if plan.transaction_id >= 0
+            else [None] * count
+        )
         if plan.account >= 0:
             self.accounts.update(map(str.strip, columns[plan.account]))
         self.currencies.update(currencies)
         if plan.transaction_id >= 0:
             self.ids.extend(filter(None, ids))
-        self.lines.extend(map(
-            fast_line, firsts, bookings, value_dates, amounts, currencies, descriptions,
-            parties, ibans, references, ids, balances, pendings, raws,
-        ))
+        self.lines.extend(
+            map(
+                fast_line,
+                firsts,
+                bookings,
+                value_dates,
+                amounts,
+                currencies,
+                descriptions,
+                parties,
+                ibans,
+                references,
+                ids,
+                balances,
+                pendings,
+                raws,
+            )
+        )
         return True
 
     def _safe_signed(self, cells: Sequence[str]) -> object:
@@ -345,12 +405,13 @@ class LineReader:
             if "\n'" in "\n" + "\n".join(texts):
                 texts = list(map(unquote, texts))
         elif plan.descriptions:
-            texts = [unquote(collapse(" ".join(parts)))
-                     for parts in zip(*(columns[c] for c in plan.descriptions))]
+            texts = [
+                unquote(collapse(" ".join(parts)))
+                for parts in zip(*(columns[c] for c in plan.descriptions))
+            ]
         else:
             texts = [""] * count
         if plan.types and "" in texts:
-            kinds = [collapse(" ".join(parts))
-                     for parts in zip(*(columns[c] for c in plan.types))]
+            kinds = [collapse(" ".join(parts)) for parts in zip(*(columns[c] for c in plan.types))]
             texts = [t or kind for t, kind in zip(texts, kinds)]
         return texts

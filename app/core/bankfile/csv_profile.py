@@ -64,9 +64,7 @@ class AmountConvention(StrEnum):
     INDICATOR = "indicator"
 
 
-SINGLE_ROLES = frozenset(ColumnRole) - {
-    ColumnRole.DESCRIPTION, ColumnRole.TYPE, ColumnRole.IGNORE
-}
+SINGLE_ROLES = frozenset(ColumnRole) - {ColumnRole.DESCRIPTION, ColumnRole.TYPE, ColumnRole.IGNORE}
 
 
 def fold_name(text: str) -> str:
@@ -75,8 +73,22 @@ def fold_name(text: str) -> str:
     Letters and digits are split ("VWZ1" → "vwz 1") so numbered columns
     compare by their word.
     """
-    special = str.maketrans({"ß": "ss", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "æ": "ae",
-                             "Æ": "ae", "œ": "oe", "đ": "d", "Đ": "d", "ı": "i", "þ": "th"})
+    special = str.maketrans(
+        {
+            "ß": "ss",
+            "ł": "l",
+            "Ł": "l",
+            "ø": "o",
+            "Ø": "o",
+            "æ": "ae",
+            "Æ": "ae",
+            "œ": "oe",
+            "đ": "d",
+            "Đ": "d",
+            "ı": "i",
+            "þ": "th",
+        }
+    )
     decomposed = unicodedata.normalize("NFKD", text.translate(special))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     plain = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", plain)

@@ -79,8 +79,9 @@ def detect_delimiter(lines: list[str]) -> DelimiterGuess:
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best = ranked[0]
     if len(ranked) > 1 and scores[ranked[1]] > 0.8 * scores[best]:
-        return DelimiterGuess(best, True, f"{_name(best)} fits slightly better than "
-                                          f"{_name(ranked[1])}")
+        return DelimiterGuess(
+            best, True, f"{_name(best)} fits slightly better than {_name(ranked[1])}"
+        )
     return DelimiterGuess(best, False, f"{_name(best)} splits the rows into equal columns")
 
 
@@ -107,10 +108,10 @@ def lenient_split(raw: str, delimiter: str) -> list[str]:
             while True:
                 k = raw.find('"', j)
                 if k == -1:
-                    cells.append(raw[i + 1:].replace('""', '"'))
+                    cells.append(raw[i + 1 :].replace('""', '"'))
                     return cells
                 if k + 1 == n or raw[k + 1] == delimiter:
-                    cells.append(raw[i + 1:k].replace('""', '"'))
+                    cells.append(raw[i + 1 : k].replace('""', '"'))
                     if k + 1 == n:
                         return cells
                     i = k + 2

@@ -21,7 +21,9 @@ VALUE_DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _UNTIDY = (
-    "  ", " \n", "\n ",
+    "  ",
+    " \n",
+    "\n ",
     *(chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n"),
 )
 
@@ -34,8 +36,12 @@ def collapse(text: str) -> str:
 def collapse_all(texts: Sequence[str]) -> list[str]:
     """``collapse`` for a whole column, skipping the work when no value needs it."""
     joined = "\n".join(texts)
-    if "\n" in "".join(texts) or any(mark in joined for mark in _UNTIDY) or \
-            joined[:1] == " " or joined[-1:] == " ":
+    if (
+        "\n" in "".join(texts)
+        or any(mark in joined for mark in _UNTIDY)
+        or joined[:1] == " "
+        or joined[-1:] == " "
+    ):
         return list(map(collapse, texts))
     return list(texts)
 

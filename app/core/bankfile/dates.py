@@ -244,15 +244,19 @@ def decide_day_first(
     if breaks_d != breaks_m:
         day_first = breaks_d < breaks_m
         order = "day-first" if day_first else "month-first"
-        return day_first, True, (
-            f"no day above 12 settles it; {order} keeps the rows in date order"
+        return (
+            day_first,
+            True,
+            (f"no day above 12 settles it; {order} keeps the rows in date order"),
         )
     span_d, span_m = _span(as_day_first), _span(as_month_first)
     if span_d * 2 < span_m or span_m * 2 < span_d:
         day_first = span_d < span_m
         order = "day-first" if day_first else "month-first"
-        return day_first, True, (
-            f"no day above 12 settles it; {order} keeps the dates close together"
+        return (
+            day_first,
+            True,
+            (f"no day above 12 settles it; {order} keeps the dates close together"),
         )
     if prefer_day_first is not None:
         order = "day-first" if prefer_day_first else "month-first"

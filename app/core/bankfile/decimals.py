@@ -198,6 +198,10 @@ class AmountReader:
 
 
 __all__ = [
-    "AmountParseError", "AmountReader", "DecimalMarkGuess", "amount_reader",
-    "bulk_amount_reader", "infer_decimal_mark",
+    "AmountParseError",
+    "AmountReader",
+    "DecimalMarkGuess",
+    "amount_reader",
+    "bulk_amount_reader",
+    "infer_decimal_mark",
 ]

@@ -75,11 +75,15 @@ _REPLACEMENT = "\ufffd"
 
 def _bom_guess(data: bytes) -> EncodingGuess | None:
     if data.startswith(codecs.BOM_UTF8):
-        return EncodingGuess("utf-8-sig", data.decode("utf-8-sig", "replace"), 1.0,
-                             "the file starts with a UTF-8 byte-order mark")
+        return EncodingGuess(
+            "utf-8-sig",
+            data.decode("utf-8-sig", "replace"),
+            1.0,
+            "the file starts with a UTF-8 byte-order mark",
+        )
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            text = data[len(bom):].decode(name, "replace")
+            text = data[len(bom) :].decode(name, "replace")
             return EncodingGuess(name, text, 1.0, "the file starts with a UTF-16 byte-order mark")
     return None
 
@@ -92,11 +96,19 @@ def _utf16_without_bom(data: bytes) -> EncodingGuess | None:
     odd_nul = sample[1::2].count(0)
     half = len(sample) // 2
     if odd_nul > 0.7 * half and even_nul < 0.05 * half:
-        return EncodingGuess("utf-16-le", data.decode("utf-16-le", "replace"), 0.9,
-                             "every second byte is zero (UTF-16, little-endian)")
+        return EncodingGuess(
+            "utf-16-le",
+            data.decode("utf-16-le", "replace"),
+            0.9,
+            "every second byte is zero (UTF-16, little-endian)",
+        )
     if even_nul > 0.7 * half and odd_nul < 0.05 * half:
-        return EncodingGuess("utf-16-be", data.decode("utf-16-be", "replace"), 0.9,
-                             "every second byte is zero (UTF-16, big-endian)")
+        return EncodingGuess(
+            "utf-16-be",
+            data.decode("utf-16-be", "replace"),
+            0.9,
+            "every second byte is zero (UTF-16, big-endian)",
+        )
     return None
 
 
@@ -184,7 +196,9 @@ def _single_byte_guess(data: bytes, hint: str | None) -> EncodingGuess:
     text = data.decode(best)
     distinct = [c for c in ranked[1:] if data.decode(c, "replace") != text]
     if not distinct:
-        return EncodingGuess(best, text, 0.9, f"{best}: every candidate code page reads it the same")
+        return EncodingGuess(
+            best, text, 0.9, f"{best}: every candidate code page reads it the same"
+        )
     runner = distinct[0]
     margin_per_byte = (scores[best] - scores[runner]) / high_total
     confidence = 0.5 + max(0.0, min(0.45, margin_per_byte))
@@ -219,8 +233,7 @@ def detect_encoding(data: bytes, hint: str | None = None) -> EncodingGuess:
     bad = lenient.count(_REPLACEMENT)
     multibyte = sum(1 for ch in lenient if ch > "\x7f") - bad
     if multibyte >= 20 and bad * 100 <= multibyte:
-        return EncodingGuess("utf-8", lenient, 0.6,
-                             f"UTF-8 with {bad} damaged byte(s) replaced")
+        return EncodingGuess("utf-8", lenient, 0.6, f"UTF-8 with {bad} damaged byte(s) replaced")
     return _single_byte_guess(data, hint)
 
 

@@ -23,10 +23,16 @@ class FileFormat(StrEnum):
 
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "this is a PDF file, not a bank statement export; download the statement "
-              "as CSV, OFX, QIF, camt.053 or MT940 instead"),
-    (b"PK\x03\x04", "this is a ZIP archive (an Excel .xlsx or OpenDocument file is one); "
-                    "export or save the statement as CSV instead"),
+    (
+        b"%PDF",
+        "this is a PDF file, not a bank statement export; download the statement "
+        "as CSV, OFX, QIF, camt.053 or MT940 instead",
+    ),
+    (
+        b"PK\x03\x04",
+        "this is a ZIP archive (an Excel .xlsx or OpenDocument file is one); "
+        "export or save the statement as CSV instead",
+    ),
     (b"\xd0\xcf\x11\xe0", "this is an old Excel (.xls) or Word file; save it as CSV instead"),
     (b"\x89PNG", "this is a PNG image, not a bank statement export"),
     (b"\xff\xd8\xff", "this is a JPEG image, not a bank statement export"),
@@ -54,7 +60,8 @@ def refuse_unreadable(data: bytes, filename: str) -> None:
             raise StatementError(filename, None, message)
     if _HTML.match(data[:512]):
         raise StatementError(
-            filename, None,
+            filename,
+            None,
             "this is a web page (HTML), not a bank statement export; some banks save web "
             "pages with an .xls name: export the statement as CSV instead",
         )
@@ -65,7 +72,8 @@ def refuse_unreadable(data: bytes, filename: str) -> None:
     controls = sum(sample.count(bytes([c])) for c in _CONTROL)
     if nul or controls > max(4, len(sample) // 200):
         raise StatementError(
-            filename, None,
+            filename,
+            None,
             "this is a binary file, not a text export of a bank statement",
         )
 
@@ -109,9 +117,12 @@ def sniff_format(text: str, filename: str = "") -> FileFormat:
         return FileFormat.CAMT
     if re.search(r"<(?:\w+:)?BkToCstmr(?:Stmt|DbtCdtNtfctn|AcctRpt)\b", text[:20000]):
         return FileFormat.CAMT
-    if head.startswith("{1:") or head.startswith("{4:") or (
-        len(_MT940_FIELD.findall(text[:20000])) >= 3 and ":61:" in text
-    ) or (":20:" in text[:4096] and ":25:" in text[:8192] and ":60" in text[:8192]):
+    if (
+        head.startswith("{1:")
+        or head.startswith("{4:")
+        or (len(_MT940_FIELD.findall(text[:20000])) >= 3 and ":61:" in text)
+        or (":20:" in text[:4096] and ":25:" in text[:8192] and ":60" in text[:8192])
+    ):
         return FileFormat.MT940
     if head.startswith("!") and re.match(r"!(?:Type|Account|Option|Clear)", head, re.IGNORECASE):
         return FileFormat.QIF

@@ -70,13 +70,25 @@ def fast_line(
     frozen ``StatementLine`` (a test keeps the two constructions in step).
     """
     line = _new(StatementLine)
-    _set(line, "__dict__", {
-        "line_no": line_no, "booking_date": booking_date, "value_date": value_date,
-        "amount": amount, "currency": currency, "description": description,
-        "counterparty": counterparty, "counterparty_iban": counterparty_iban,
-        "reference": reference, "bank_transaction_id": bank_transaction_id,
-        "balance_after": balance_after, "pending": pending, "raw": raw,
-    })
+    _set(
+        line,
+        "__dict__",
+        {
+            "line_no": line_no,
+            "booking_date": booking_date,
+            "value_date": value_date,
+            "amount": amount,
+            "currency": currency,
+            "description": description,
+            "counterparty": counterparty,
+            "counterparty_iban": counterparty_iban,
+            "reference": reference,
+            "bank_transaction_id": bank_transaction_id,
+            "balance_after": balance_after,
+            "pending": pending,
+            "raw": raw,
+        },
+    )
     return line
 
 

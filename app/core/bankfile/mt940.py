@@ -37,9 +37,33 @@ _LINE61 = re.compile(
 _BALANCE = re.compile(r"([CD])(\d{6})([A-Z]{3})(\d[\d,.]*)")
 _SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|PURP|IBAN|BIC)\+")
 _NL_CODES = (
-    "EREF", "PREF", "KREF", "MARF", "CSID", "CNTP", "REMI", "RTRN", "PURP", "ULTC", "ULTD",
-    "BENM", "ORDP", "NAME", "ADDR", "ISDT", "IREF", "TRCD", "SVCL", "BUSP", "FX", "SUM", "OCMT",
-    "CHGS", "EXCH", "ATOS", "BTCH",
+    "EREF",
+    "PREF",
+    "KREF",
+    "MARF",
+    "CSID",
+    "CNTP",
+    "REMI",
+    "RTRN",
+    "PURP",
+    "ULTC",
+    "ULTD",
+    "BENM",
+    "ORDP",
+    "NAME",
+    "ADDR",
+    "ISDT",
+    "IREF",
+    "TRCD",
+    "SVCL",
+    "BUSP",
+    "FX",
+    "SUM",
+    "OCMT",
+    "CHGS",
+    "EXCH",
+    "ATOS",
+    "BTCH",
 )
 _NL_CODE = re.compile(r"/(" + "|".join(_NL_CODES) + r")/")
 _SUBFIELD = re.compile(r"\?(\d{2})")
@@ -177,7 +201,7 @@ def _dutch(text: str) -> _Info:
     matches = list(_NL_CODE.finditer(text))
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        codes.setdefault(match.group(1), text[match.end():end])
+        codes.setdefault(match.group(1), text[match.end() : end])
     info = _Info()
     remittance = codes.get("REMI", "").rstrip("/")
     if remittance.startswith("USTD//"):
@@ -250,10 +274,11 @@ def parse_mt940(text: str, filename: str, encoding: str, encoding_choice: Choice
                 if found:
                     closing = found[0]
             elif fld.tag == "61":
-                details = fields[i + 1] if i + 1 < len(fields) and fields[i + 1].tag == "86" \
-                    else None
+                details = (
+                    fields[i + 1] if i + 1 < len(fields) and fields[i + 1].tag == "86" else None
+                )
                 end = (details or fld).line_no + len((details or fld).lines)
-                raw = "\n".join(raw_lines[fld.line_no - 1:end - 1])
+                raw = "\n".join(raw_lines[fld.line_no - 1 : end - 1])
                 try:
                     lines.append(_transaction(fld, details, currency, raw))
                 except ValueError as exc:
@@ -263,13 +288,23 @@ def parse_mt940(text: str, filename: str, encoding: str, encoding_choice: Choice
         lines = [replace(line, bank_transaction_id=None) for line in lines]
     account_ids = set(accounts)
     account_id = accounts[0] if len(account_ids) == 1 else None
-    iban = iban_prefix(account_id) if account_id and is_iban(iban_prefix(account_id) or "") \
-        else None
-    choices = [encoding_choice, Choice("format", "mt940", False, "SWIFT :20:/:61: fields"),
-               Choice("statements", str(len(messages)), False, "statements in the file")]
+    iban = (
+        iban_prefix(account_id) if account_id and is_iban(iban_prefix(account_id) or "") else None
+    )
+    choices = [
+        encoding_choice,
+        Choice("format", "mt940", False, "SWIFT :20:/:61: fields"),
+        Choice("statements", str(len(messages)), False, "statements in the file"),
+    ]
     if len(account_ids) > 1:
-        choices.append(Choice("accounts", str(len(account_ids)), True,
-                              "the file holds several accounts; their lines are combined"))
+        choices.append(
+            Choice(
+                "accounts",
+                str(len(account_ids)),
+                True,
+                "the file holds several accounts; their lines are combined",
+            )
+        )
     return Statement(
         format="mt940",
         encoding=encoding,
@@ -301,8 +336,12 @@ def _transaction(
         amount = -amount
     bank_ref = (match.group("bank") or "").strip()
     supplementary = [line.strip() for line in fld.lines[1:] if line.strip()]
-    if bank_ref and supplementary and re.fullmatch(r"[0-9A-Z]+", supplementary[0]) and \
-            len(bank_ref) + len(supplementary[0]) <= 16:
+    if (
+        bank_ref
+        and supplementary
+        and re.fullmatch(r"[0-9A-Z]+", supplementary[0])
+        and len(bank_ref) + len(supplementary[0]) <= 16
+    ):
         bank_ref += supplementary.pop(0)
     coded = any(s.startswith("/") for s in supplementary)
     extra = ("" if coded else " ").join(supplementary)

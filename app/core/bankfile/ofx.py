@@ -75,7 +75,7 @@ def _scan(text: str) -> list[_Account]:
             continue
         if name == "STMTTRN":
             if txn is not None:
-                txn.raw = body[txn_start:match.start()].strip()
+                txn.raw = body[txn_start : match.start()].strip()
                 current.transactions.append(txn)
                 txn = None
             if not closing:
@@ -130,8 +130,14 @@ def parse_ofx(text: str, filename: str, encoding: str, encoding_choice: Choice) 
     version = "2.x (XML)" if "<?OFX" in text[:1000].upper() else "1.x (SGML)"
     choices.append(Choice("format", f"OFX {version}", False, "the file's OFX header"))
     if len(accounts) > 1:
-        choices.append(Choice("accounts", str(len(accounts)), True,
-                              "the file holds several accounts; their lines are combined"))
+        choices.append(
+            Choice(
+                "accounts",
+                str(len(accounts)),
+                True,
+                "the file holds several accounts; their lines are combined",
+            )
+        )
     transactions: list[tuple[_Account, _Transaction]] = []
     removed_total = 0
     for account in accounts:
@@ -146,8 +152,14 @@ def parse_ofx(text: str, filename: str, encoding: str, encoding_choice: Choice) 
     ids = [t.fields.get("FITID", "") for _, t in transactions]
     trusted_ids = len(set(ids)) == len(ids) and all(len(i) >= _MIN_ID_LENGTH for i in ids)
     if ids and not trusted_ids:
-        choices.append(Choice("transaction_ids", "not used", False,
-                              "FITIDs repeat or are too short to identify a transaction"))
+        choices.append(
+            Choice(
+                "transaction_ids",
+                "not used",
+                False,
+                "FITIDs repeat or are too short to identify a transaction",
+            )
+        )
 
     lines: list[StatementLine] = []
     problems: list[LineProblem] = []
@@ -178,24 +190,32 @@ def parse_ofx(text: str, filename: str, encoding: str, encoding_choice: Choice) 
             check = f.get("CHECKNUM", "")
             kind = f.get("TRNTYPE", "")
             memo = f"{kind} {check}".strip() if check and check != "0" else kind
-        lines.append(StatementLine(
-            line_no=txn.line_no,
-            booking_date=booking,
-            value_date=value_date,
-            amount=amount,
-            currency=account.currency,
-            description=memo or name,
-            counterparty=name,
-            counterparty_iban="",
-            reference="",
-            bank_transaction_id=f.get("FITID") if trusted_ids else None,
-            balance_after=None,
-            pending=False,
-            raw=txn.raw,
-        ))
+        lines.append(
+            StatementLine(
+                line_no=txn.line_no,
+                booking_date=booking,
+                value_date=value_date,
+                amount=amount,
+                currency=account.currency,
+                description=memo or name,
+                counterparty=name,
+                counterparty_iban="",
+                reference="",
+                bank_transaction_id=f.get("FITID") if trusted_ids else None,
+                balance_after=None,
+                pending=False,
+                raw=txn.raw,
+            )
+        )
     if removed_total:
-        choices.append(Choice("corrections", str(removed_total), False,
-                              "records replaced or deleted by CORRECTACTION were left out"))
+        choices.append(
+            Choice(
+                "corrections",
+                str(removed_total),
+                False,
+                "records replaced or deleted by CORRECTACTION were left out",
+            )
+        )
     first = accounts[0]
     account_ids = {a.account_id for a in accounts}
     account_id = first.account_id if len(account_ids) == 1 else None

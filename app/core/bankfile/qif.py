@@ -130,14 +130,21 @@ def parse_qif(text: str, filename: str, encoding: str, encoding_choice: Choice) 
     dates = [d for d in parsed.values() if d is not None]
     width = _year_width(dates)
     pairs = [(d.first, d.second, _year(d, width)[0]) for d in dates if not d.iso]
-    day_first, doubtful, reason = decide_day_first(pairs, prefer_day_first=False) if pairs else (
-        False, False, "ISO dates")
+    day_first, doubtful, reason = (
+        decide_day_first(pairs, prefer_day_first=False) if pairs else (False, False, "ISO dates")
+    )
     choices = [encoding_choice, Choice("format", "qif", False, "the file starts with !Type")]
     order = "day/month/year" if day_first else "month/day/year"
     choices.append(Choice("date_format", order, doubtful, reason))
     if width == 3:
-        choices.append(Choice("year_digits", "3", False,
-                              "three-digit years count from 1900 (099 is 1999, 100 is 2000)"))
+        choices.append(
+            Choice(
+                "year_digits",
+                "3",
+                False,
+                "three-digit years count from 1900 (099 is 1999, 100 is 2000)",
+            )
+        )
     mark = infer_decimal_mark([r.fields.get("T", r.fields.get("U", "")) for r in records], ".")
     choices.append(Choice("decimal_mark", mark.mark, mark.doubtful, mark.reason))
     reader = AmountReader(mark.mark)
@@ -151,14 +158,19 @@ def parse_qif(text: str, filename: str, encoding: str, encoding_choice: Choice) 
             problems.append(LineProblem(record.line_no, "the record has no readable date", raw))
             continue
         year, glued = _year(qdate, width)
-        month, day = (qdate.second, qdate.first) if day_first and not qdate.iso else (
-            qdate.first, qdate.second)
+        month, day = (
+            (qdate.second, qdate.first)
+            if day_first and not qdate.iso
+            else (qdate.first, qdate.second)
+        )
         try:
             booking = date(year, month, day)
         except ValueError:
-            problems.append(LineProblem(record.line_no,
-                                        f"impossible date {record.fields.get('D', '').strip()!r}",
-                                        raw))
+            problems.append(
+                LineProblem(
+                    record.line_no, f"impossible date {record.fields.get('D', '').strip()!r}", raw
+                )
+            )
             continue
         try:
             amount = reader(record.fields.get("T", record.fields.get("U", "")))
@@ -171,24 +183,32 @@ def parse_qif(text: str, filename: str, encoding: str, encoding_choice: Choice) 
         payee = " ".join(record.fields.get("P", "").split()) or " ".join(glued.split())
         memo = " ".join(record.fields.get("M", "").split())
         description = memo or payee
-        lines.append(StatementLine(
-            line_no=record.line_no,
-            booking_date=booking,
-            value_date=None,
-            amount=amount,
-            currency=None,
-            description=description,
-            counterparty=payee,
-            counterparty_iban="",
-            reference=find_creditor_reference(description),
-            bank_transaction_id=None,
-            balance_after=None,
-            pending=False,
-            raw=raw,
-        ))
+        lines.append(
+            StatementLine(
+                line_no=record.line_no,
+                booking_date=booking,
+                value_date=None,
+                amount=amount,
+                currency=None,
+                description=description,
+                counterparty=payee,
+                counterparty_iban="",
+                reference=find_creditor_reference(description),
+                bank_transaction_id=None,
+                balance_after=None,
+                pending=False,
+                raw=raw,
+            )
+        )
     if skipped:
-        choices.append(Choice("sections", "skipped", False,
-                              f"{skipped} record(s) of investment or list sections were skipped"))
+        choices.append(
+            Choice(
+                "sections",
+                "skipped",
+                False,
+                f"{skipped} record(s) of investment or list sections were skipped",
+            )
+        )
     return Statement(
         format="qif",
         encoding=encoding,

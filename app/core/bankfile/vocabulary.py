@@ -254,10 +254,32 @@ BOOKED_WORDS = _fold_values(
     "contabilizzato|book|zauctovano|zrealizowana"
 )
 NON_TRANSACTION_WORDS = (
-    "saldo", "balance", "likutis", "apyvarta", "turnover", "opening", "closing",
-    "anfangssaldo", "endsaldo", "kontostand", "solde", "total", "summe", "sum",
-    "beginsaldo", "eindsaldo", "zustatek", "egyenleg", "obrat", "umsatzsumme",
+    "saldo",
+    "balance",
+    "likutis",
+    "apyvarta",
+    "turnover",
+    "opening",
+    "closing",
+    "anfangssaldo",
+    "endsaldo",
+    "kontostand",
+    "solde",
+    "total",
+    "summe",
+    "sum",
+    "beginsaldo",
+    "eindsaldo",
+    "zustatek",
+    "egyenleg",
+    "obrat",
+    "umsatzsumme",
 )
 VALUE_DATE_LABELS = (
-    "valutadatum", "value date", "wertstellung", "valuta", "date de valeur", "rentedatum",
+    "valutadatum",
+    "value date",
+    "wertstellung",
+    "valuta",
+    "date de valeur",
+    "rentedatum",
 )

@@ -52,8 +52,7 @@ def client_readings(
     readings: list[Reading] = []
     for client_id in clients:
         readings.extend(
-            _readings_for_client(line, client_id, payer, ctx, refs,
-                                 client_id in referenced_clients)
+            _readings_for_client(line, client_id, payer, ctx, refs, client_id in referenced_clients)
         )
     if unknown:
         mention = ", ".join(repr(u) for u in unknown)
@@ -80,52 +79,75 @@ def _readings_for_client(
     if same_amount:
         if any(i in refs for i in same_amount):
             return []
-        return [_fifo_reading(line, same_amount, client_id, known, payer_points, payer_reasons,
-                              ctx)]
+        return [
+            _fifo_reading(line, same_amount, client_id, known, payer_points, payer_reasons, ctx)
+        ]
     readings: list[Reading] = []
-    open_ids = [i for i in book.open_of_client(client_id, line.currency)
-                if book.invoices[i].issue_date <= line.date and not ctx.named_elsewhere(i, line)]
+    open_ids = [
+        i
+        for i in book.open_of_client(client_id, line.currency)
+        if book.invoices[i].issue_date <= line.date and not ctx.named_elsewhere(i, line)
+    ]
     for invoice_id in open_ids:
         balance = book.balance[invoice_id]
         if amount < balance <= amount + tolerance:
             invoice = book.invoices[invoice_id]
             fee = balance - amount
-            readings.append(Reading(
-                allocations=(Allocation(invoice_id, invoice.number, amount),),
-                client_id=client_id, kind="short_fee",
-                points=payer_points + UNREFERENCED_SHORTFALL_POINTS,
-                reasons=[f"amount {money(amount)} is {money(fee)} short of {invoice.number} "
-                         f"({money(balance)})", *payer_reasons],
-                fee_writeoff=fee,
-                doubt="a short payment settles an invoice only when the line names it",
-            ))
+            readings.append(
+                Reading(
+                    allocations=(Allocation(invoice_id, invoice.number, amount),),
+                    client_id=client_id,
+                    kind="short_fee",
+                    points=payer_points + UNREFERENCED_SHORTFALL_POINTS,
+                    reasons=[
+                        f"amount {money(amount)} is {money(fee)} short of {invoice.number} "
+                        f"({money(balance)})",
+                        *payer_reasons,
+                    ],
+                    fee_writeoff=fee,
+                    doubt="a short payment settles an invoice only when the line names it",
+                )
+            )
             break
     if not referenced:
-        readings.extend(_subset_readings(line, open_ids, client_id, known, payer_points,
-                                         payer_reasons, ctx))
+        readings.extend(
+            _subset_readings(line, open_ids, client_id, known, payer_points, payer_reasons, ctx)
+        )
     if not readings and open_ids:
         oldest = book.invoices[open_ids[0]]
         balance = book.balance[oldest.id]
         if amount < balance:
-            readings.append(Reading(
-                allocations=(Allocation(oldest.id, oldest.number, amount),),
-                client_id=client_id, kind="partial",
-                points=payer_points + UNREFERENCED_PARTIAL_POINTS,
-                reasons=[f"amount {money(amount)} pays part of the oldest open invoice "
-                         f"{oldest.number} ({money(balance)})", *payer_reasons],
-                doubt="nothing says which invoice a partial payment is for",
-            ))
+            readings.append(
+                Reading(
+                    allocations=(Allocation(oldest.id, oldest.number, amount),),
+                    client_id=client_id,
+                    kind="partial",
+                    points=payer_points + UNREFERENCED_PARTIAL_POINTS,
+                    reasons=[
+                        f"amount {money(amount)} pays part of the oldest open invoice "
+                        f"{oldest.number} ({money(balance)})",
+                        *payer_reasons,
+                    ],
+                    doubt="nothing says which invoice a partial payment is for",
+                )
+            )
         else:
-            readings.append(Reading(
-                allocations=(Allocation(oldest.id, oldest.number, balance),),
-                client_id=client_id, kind="over",
-                points=payer_points + UNREFERENCED_PARTIAL_POINTS,
-                reasons=[f"amount {money(amount)} exceeds the oldest open invoice "
-                         f"{oldest.number} ({money(balance)}); {money(amount - balance)} "
-                         "would go to the client's credit", *payer_reasons],
-                credit_remainder=amount - balance,
-                doubt="nothing says which invoices an over-payment is for",
-            ))
+            readings.append(
+                Reading(
+                    allocations=(Allocation(oldest.id, oldest.number, balance),),
+                    client_id=client_id,
+                    kind="over",
+                    points=payer_points + UNREFERENCED_PARTIAL_POINTS,
+                    reasons=[
+                        f"amount {money(amount)} exceeds the oldest open invoice "
+                        f"{oldest.number} ({money(balance)}); {money(amount - balance)} "
+                        "would go to the client's credit",
+                        *payer_reasons,
+                    ],
+                    credit_remainder=amount - balance,
+                    doubt="nothing says which invoices an over-payment is for",
+                )
+            )
     return readings
 
 
@@ -148,8 +170,9 @@ def _fifo_reading(
     if len(free) > 1:
         reasons.append(f"the oldest of {len(free)} open invoices of that amount is paid first")
     if len(free) < len(same_amount):
-        reasons.append("invoices of that amount named by other lines of the statement are left "
-                       "to those lines")
+        reasons.append(
+            "invoices of that amount named by other lines of the statement are left to those lines"
+        )
     reading = Reading(
         allocations=(Allocation(pick.id, pick.number, line.amount),),
         client_id=client_id,
@@ -193,8 +216,10 @@ def _subset_readings(
             reasons=[f"{parts} add up to the amount {money(line.amount)}", *payer_reasons],
         )
         if count > 1:
-            reading.doubt = f"{count if search.complete else 'several'} combinations of open " \
-                            "invoices add up to the amount"
+            reading.doubt = (
+                f"{count if search.complete else 'several'} combinations of open "
+                "invoices add up to the amount"
+            )
         elif not search.complete or len(open_ids) > limit:
             reading.doubt = "the client has too many open invoices to be sure of the combination"
         elif not known:
@@ -216,13 +241,18 @@ def amount_only_readings(
         invoice = ctx.book.invoices[invoice_id]
         payer_points, payer_reasons = score_payer(payer, invoice.client_id, ctx)
         date_points, date_reasons = score_dates(line, [invoice])
-        readings.append(Reading(
-            allocations=(Allocation(invoice.id, invoice.number, line.amount),),
-            client_id=invoice.client_id,
-            kind="amount_only",
-            points=AMOUNT_EXACT_POINTS + payer_points + date_points,
-            reasons=[f"amount {money(line.amount)} equals the balance of {invoice.number}",
-                     *payer_reasons, *date_reasons],
-            doubt="only the amount matches and nothing confirms who paid",
-        ))
+        readings.append(
+            Reading(
+                allocations=(Allocation(invoice.id, invoice.number, line.amount),),
+                client_id=invoice.client_id,
+                kind="amount_only",
+                points=AMOUNT_EXACT_POINTS + payer_points + date_points,
+                reasons=[
+                    f"amount {money(line.amount)} equals the balance of {invoice.number}",
+                    *payer_reasons,
+                    *date_reasons,
+                ],
+                doubt="only the amount matches and nothing confirms who paid",
+            )
+        )
     return readings

@@ -42,8 +42,13 @@ def rank(readings: list[Reading], book: OpenBook) -> list[Reading]:
 
     def order(reading: Reading) -> tuple[object, ...]:
         oldest = min((fifo_key(book.invoices[i]) for i in reading.invoice_ids), default=None)
-        return (-reading.points, not reading.certain, oldest is None, oldest or (),
-                reading.invoice_ids)
+        return (
+            -reading.points,
+            not reading.certain,
+            oldest is None,
+            oldest or (),
+            reading.invoice_ids,
+        )
 
     return sorted(best.values(), key=order)
 
@@ -59,17 +64,22 @@ def decide(
     ranked = rank(readings, book)
     if not ranked:
         return MatchResult(
-            line_id=line.id, action="none", kind="no_match",
+            line_id=line.id,
+            action="none",
+            kind="no_match",
             explanation="No reference, no known payer and no open invoice of this amount: "
-                        "not taken for an invoice payment.",
+            "not taken for an invoice payment.",
         )
     best = ranked[0]
     doubt = best.doubt
     kind = best.kind
     if not doubt:
         rival = next(
-            (r for r in ranked[1:]
-             if r.points > best.points - MARGIN and set(r.invoice_ids) != set(best.invoice_ids)),
+            (
+                r
+                for r in ranked[1:]
+                if r.points > best.points - MARGIN and set(r.invoice_ids) != set(best.invoice_ids)
+            ),
             None,
         )
         if rival is not None:
@@ -77,9 +87,9 @@ def decide(
             doubt = f"another reading ({numbers}) is about as likely"
     if not doubt:
         left_out = [
-            hit for invoice_id, hit in refs.items()
-            if invoice_id not in best.invoice_ids
-            and names_invoice(hit.strength)
+            hit
+            for invoice_id, hit in refs.items()
+            if invoice_id not in best.invoice_ids and names_invoice(hit.strength)
         ]
         if left_out:
             numbers = ", ".join(book.invoices[h.invoice_id].number for h in left_out)

@@ -170,7 +170,8 @@ class InvoiceNumberIndex:
                 written = text[token.start() : token.end()]
                 found.append((token.start(), token.end(), NumberHit(tuple(ids), strength, written)))
         unknown = [
-            (start, end) for start, end in unknown
+            (start, end)
+            for start, end in unknown
             if not any(start < f_end and f_start < end for f_start, f_end, _ in found)
         ]
         unknown.sort(key=lambda span: (span[0], span[0] - span[1]))
@@ -191,8 +192,9 @@ class InvoiceNumberIndex:
             ids = self._sequence.get((at, raw.key))
             if not ids or retyped:
                 return None
-            return NumberHit(tuple(ids), Strength.PARTIAL if raw.prefixed else Strength.BARE,
-                             written)
+            return NumberHit(
+                tuple(ids), Strength.PARTIAL if raw.prefixed else Strength.BARE, written
+            )
         ids = self._full.get((at, raw.key))
         if ids:
             if retyped:
@@ -209,8 +211,7 @@ class InvoiceNumberIndex:
         near = self._near(at, raw.key)
         if not near:
             return None
-        return NumberHit(near, Strength.TYPO if raw.prefixed else Strength.TYPO_NO_PREFIX,
-                         written)
+        return NumberHit(near, Strength.TYPO if raw.prefixed else Strength.TYPO_NO_PREFIX, written)
 
     def _near(self, at: int, key: str) -> tuple[int, ...]:
         """Invoices whose key differs from ``key`` by one digit or one swap of neighbours."""

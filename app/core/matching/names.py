@@ -23,11 +23,35 @@ NameSimilarity = Callable[[str, str], float]
 """Scores two normalised names; 0..1, or 0..100 as rapidfuzz scorers return."""
 
 _TRANSLITERATION = {
-    "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa", "œ": "oe",
-    "þ": "th", "ð": "d", "đ": "d", "ł": "l", "ı": "i", "ŀ": "l", "ħ": "h",
+    "ä": "ae",
+    "ö": "oe",
+    "ü": "ue",
+    "ß": "ss",
+    "æ": "ae",
+    "ø": "oe",
+    "å": "aa",
+    "œ": "oe",
+    "þ": "th",
+    "ð": "d",
+    "đ": "d",
+    "ł": "l",
+    "ı": "i",
+    "ŀ": "l",
+    "ħ": "h",
 }
-_PLAIN = {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "þ": "th", "ð": "d", "đ": "d", "ł": "l",
-          "ı": "i", "ŀ": "l", "ħ": "h"}
+_PLAIN = {
+    "ß": "ss",
+    "æ": "ae",
+    "ø": "o",
+    "œ": "oe",
+    "þ": "th",
+    "ð": "d",
+    "đ": "d",
+    "ł": "l",
+    "ı": "i",
+    "ŀ": "l",
+    "ħ": "h",
+}
 _LEGAL_WORDS = frozenset(
     """
     LTD LIMITED GMBH MBH AG KG KGAA OHG GBR UG EV INC INCORPORATED CORP CORPORATION CO COMPANY
@@ -36,9 +60,19 @@ _LEGAL_WORDS = frozenset(
     """.split()
 )
 _LEGAL_SEQUENCES = (
-    ("SP", "Z", "OO"), ("SP", "Z", "O", "O"), ("SP", "Z", "O"), ("SP", "Z"),
-    ("S", "A", "R", "L"), ("S", "R", "L"), ("S", "P", "A"), ("S", "L"), ("S", "A"), ("B", "V"),
-    ("N", "V"), ("A", "G"), ("S", "E"),
+    ("SP", "Z", "OO"),
+    ("SP", "Z", "O", "O"),
+    ("SP", "Z", "O"),
+    ("SP", "Z"),
+    ("S", "A", "R", "L"),
+    ("S", "R", "L"),
+    ("S", "P", "A"),
+    ("S", "L"),
+    ("S", "A"),
+    ("B", "V"),
+    ("N", "V"),
+    ("A", "G"),
+    ("S", "E"),
 )
 _DROP = re.compile(r"[.'’`´]")
 _SPLIT = re.compile(r"[^A-Z0-9]+")

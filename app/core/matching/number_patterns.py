@@ -30,9 +30,29 @@ _SEP = r"[\s\-/._#:]{0,3}"
 # Words that announce an invoice number in the languages of European
 # statements; before a number they count like the template's own prefix.
 INVOICE_WORDS: tuple[str, ...] = (
-    "INVOICES", "INVOICE", "INV", "BILL", "RECHNUNGEN", "RECHNUNGSNR", "RECHNUNG", "RGNR",
-    "RG", "FACTURES", "FACTURE", "FACTURAS", "FACTURA", "FACTUREN", "FACTUUR", "FACT",
-    "FATTURE", "FATTURA", "FAKTURY", "FAKTURA", "FAKTURANR", "LASKU", "NOTA",
+    "INVOICES",
+    "INVOICE",
+    "INV",
+    "BILL",
+    "RECHNUNGEN",
+    "RECHNUNGSNR",
+    "RECHNUNG",
+    "RGNR",
+    "RG",
+    "FACTURES",
+    "FACTURE",
+    "FACTURAS",
+    "FACTURA",
+    "FACTUREN",
+    "FACTUUR",
+    "FACT",
+    "FATTURE",
+    "FATTURA",
+    "FAKTURY",
+    "FAKTURA",
+    "FAKTURANR",
+    "LASKU",
+    "NOTA",
 )
 _NUMBER_WORD = r"(?:\s*(?:NO|NR|NUM|NUMBER|N)\b\.?)?"
 
@@ -221,21 +241,33 @@ class NumberPattern:
                 for v, f in zip(written, self.fields)
             )
             hits.append(
-                RawHit(match.start(), match.end(), self.key_of(values),
-                       match.group("pre") is not None, False, padded)
+                RawHit(
+                    match.start(),
+                    match.end(),
+                    self.key_of(values),
+                    match.group("pre") is not None,
+                    False,
+                    padded,
+                )
             )
         if self.sequence is not None:
             for match in self.sequence.finditer(text):
                 hits.append(
-                    RawHit(match.start(), match.end(), self.sequence_key(int(match.group("f0"))),
-                           match.group("pre") is not None, True)
+                    RawHit(
+                        match.start(),
+                        match.end(),
+                        self.sequence_key(int(match.group("f0"))),
+                        match.group("pre") is not None,
+                        True,
+                    )
                 )
         return hits
 
     def shape(self) -> tuple[object, ...]:
         """What makes two inferred patterns the same scheme (widths of SEQ aside)."""
         return tuple(
-            (s.kind, s.width if s.kind != "SEQ" else 0) if isinstance(s, Field)
+            (s.kind, s.width if s.kind != "SEQ" else 0)
+            if isinstance(s, Field)
             else tuple(_ALNUM_CHUNK.findall(s.text.upper()))
             for s in self.segments
         )

@@ -54,8 +54,14 @@ class PaymentHistory:
     def record(self, line: BankLine, result: MatchResult) -> None:
         if not result.allocations:
             return
-        seen = PaymentSeen(line.id, line.date, line.amount, line.counterparty, result.allocations,
-                           result.action == "auto")
+        seen = PaymentSeen(
+            line.id,
+            line.date,
+            line.amount,
+            line.counterparty,
+            result.allocations,
+            result.action == "auto",
+        )
         for key in self._keys(line):
             self._seen.setdefault(key, []).append(seen)
 
@@ -79,8 +85,11 @@ def judge_outgoing(
     seen = history.mirrored(line, window_days) if history is not None else None
     if seen is not None:
         invoices = ", ".join(a.number for a in seen.allocations)
-        went = (f"that payment was applied to {invoices}, which is open again if this is a "
-                "return" if seen.applied else f"that payment was matched to {invoices}")
+        went = (
+            f"that payment was applied to {invoices}, which is open again if this is a return"
+            if seen.applied
+            else f"that payment was matched to {invoices}"
+        )
         reasons = (
             f"{money(-line.amount)} goes back to {line.counterparty or 'the payer'}, "
             f"who paid the same amount on {seen.date.isoformat()} (line {seen.line_id})",
@@ -107,15 +116,15 @@ def judge_outgoing(
             line_id=line.id,
             action="none",
             kind="refund",
-            explanation="Money out that names an invoice (a refund?): " + "; ".join(reasons)
-                        + ".",
-            candidates=(Candidate((hit.invoice_id,), unit_score(REFERENCE_POINTS[hit.strength]),
-                                  reasons),),
+            explanation="Money out that names an invoice (a refund?): " + "; ".join(reasons) + ".",
+            candidates=(
+                Candidate((hit.invoice_id,), unit_score(REFERENCE_POINTS[hit.strength]), reasons),
+            ),
         )
     return MatchResult(
         line_id=line.id,
         action="none",
         kind="out",
         explanation=f"Money out ({money(-line.amount)}): fees, charges and payments the "
-                    "business makes are not invoice payments.",
+        "business makes are not invoice payments.",
     )

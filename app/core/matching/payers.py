@@ -110,8 +110,9 @@ class ClientDirectory:
             known = by_name[0]
         return Payer(by_iban, tuple(by_name), tuple(by_alias), known, tuple(v for v in names if v))
 
-    def _by_legal_form(self, counterparty: str, names: tuple[str, ...], clients: list[int]
-                       ) -> list[int]:
+    def _by_legal_form(
+        self, counterparty: str, names: tuple[str, ...], clients: list[int]
+    ) -> list[int]:
         """Among clients whose names differ only in legal form, the one the payer wrote.
 
         "MERIDIAN PRINT APS" picks "Meridian Print ApS" over "Meridian Print";
@@ -120,8 +121,9 @@ class ClientDirectory:
         full = name_variants(counterparty, keep_legal_form=True)
         if set(full) == set(names):
             return clients
-        chosen = [c for variant in full for c in self._by_full_name.get(variant, ())
-                  if c in clients]
+        chosen = [
+            c for variant in full for c in self._by_full_name.get(variant, ()) if c in clients
+        ]
         chosen = list(dict.fromkeys(chosen))
         return chosen if len(chosen) == 1 else clients
 

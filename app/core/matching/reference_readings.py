@@ -60,8 +60,9 @@ def reference_readings(
         if len(open_ones) <= _MULTI_SINGLES_LIMIT:
             for invoice in open_ones:
                 others = [refs[i.id] for i in open_ones if i.id != invoice.id]
-                readings.append(_single_reading(line, invoice, refs[invoice.id], others, payer,
-                                                ctx))
+                readings.append(
+                    _single_reading(line, invoice, refs[invoice.id], others, payer, ctx)
+                )
     return readings
 
 
@@ -83,20 +84,29 @@ def _single_reading(
         amount_reason = f"amount {money(amount)} equals its balance"
     elif balance - tolerance <= amount < balance:
         kind, amount_points, fee = "short_fee", AMOUNT_FEE_POINTS, balance - amount
-        amount_reason = (f"amount {money(amount)} is {money(fee)} short of the balance "
-                         f"{money(balance)}, within the {money(tolerance)} fee tolerance")
+        amount_reason = (
+            f"amount {money(amount)} is {money(fee)} short of the balance "
+            f"{money(balance)}, within the {money(tolerance)} fee tolerance"
+        )
     elif amount < balance:
         kind, amount_points = "partial", 0.0
         amount_reason = f"amount {money(amount)} pays part of the balance {money(balance)}"
     else:
         kind, amount_points, allocated, credit = "over", 0.0, balance, amount - balance
-        amount_reason = (f"amount {money(amount)} exceeds the balance {money(balance)}; "
-                         f"{money(credit)} goes to the client's credit")
+        amount_reason = (
+            f"amount {money(amount)} exceeds the balance {money(balance)}; "
+            f"{money(credit)} goes to the client's credit"
+        )
     payer_points, payer_reasons = score_payer(payer, invoice.client_id, ctx)
     date_points, date_reasons = score_dates(line, [invoice])
     left_out = [h for h in others if REFERENCE_POINTS[h.strength] >= NAMING_POINTS]
-    points = (REFERENCE_POINTS[hit.strength] + amount_points + payer_points + date_points
-              + LEFT_OUT_PENALTY * len(left_out))
+    points = (
+        REFERENCE_POINTS[hit.strength]
+        + amount_points
+        + payer_points
+        + date_points
+        + LEFT_OUT_PENALTY * len(left_out)
+    )
     left_reasons = [
         f"but the line also names {ctx.book.invoices[h.invoice_id].number}" for h in left_out
     ]
@@ -109,8 +119,7 @@ def _single_reading(
         credit_remainder=credit,
         fee_writeoff=fee,
     )
-    _judge_reference(reading, [hit], kind in ("ref_exact", "short_fee"), True, payer,
-                     date_reasons)
+    _judge_reference(reading, [hit], kind in ("ref_exact", "short_fee"), True, payer, date_reasons)
     if reading.certain and kind in ("partial", "over"):
         _doubt_if_amount_fits_another(reading, line, invoice, ctx)
     return reading
@@ -157,17 +166,23 @@ def _multi_reading(
     elif total - tolerance <= amount < total:
         kind, amount_points, fee = "multi_short_fee", AMOUNT_FEE_POINTS, total - amount
         allocated[-1] -= fee
-        amount_reason = (f"their balances {parts} come to {money(total)}; the amount is "
-                         f"{money(fee)} short, within the fee tolerance")
+        amount_reason = (
+            f"their balances {parts} come to {money(total)}; the amount is "
+            f"{money(fee)} short, within the fee tolerance"
+        )
     elif amount > total:
         kind, amount_points, credit = "multi_over", 0.0, amount - total
-        amount_reason = (f"the amount {money(amount)} exceeds their balances {parts}; "
-                         f"{money(credit)} goes to the client's credit")
+        amount_reason = (
+            f"the amount {money(amount)} exceeds their balances {parts}; "
+            f"{money(credit)} goes to the client's credit"
+        )
     else:
         kind, amount_points, split_known = "multi_partial", 0.0, False
         allocated = _fill_oldest_first(amount, balances)
-        amount_reason = (f"the amount {money(amount)} covers only part of their balances "
-                         f"{parts}; oldest paid first")
+        amount_reason = (
+            f"the amount {money(amount)} covers only part of their balances "
+            f"{parts}; oldest paid first"
+        )
     client_id = invoices[0].client_id
     payer_points, payer_reasons = score_payer(payer, client_id, ctx)
     date_points, date_reasons = score_dates(line, invoices)
@@ -185,8 +200,9 @@ def _multi_reading(
         credit_remainder=credit,
         fee_writeoff=fee,
     )
-    _judge_reference(reading, hits, kind in ("multi", "multi_short_fee"), split_known, payer,
-                     date_reasons)
+    _judge_reference(
+        reading, hits, kind in ("multi", "multi_short_fee"), split_known, payer, date_reasons
+    )
     return reading
 
 
@@ -226,8 +242,10 @@ def _currency_reading(line: BankLine, invoice: OpenInvoice, hit: ReferenceHit) -
         client_id=invoice.client_id,
         kind="currency",
         points=REFERENCE_POINTS[hit.strength] - 4.0,
-        reasons=[hit.reason, f"but {invoice.number} is in {invoice.currency}, "
-                             f"the payment in {line.currency}"],
+        reasons=[
+            hit.reason,
+            f"but {invoice.number} is in {invoice.currency}, the payment in {line.currency}",
+        ],
         doubt="the currencies differ",
     )
 

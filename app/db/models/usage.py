@@ -30,7 +30,9 @@ class UsageRecord(Base):
     # The source's record id, or a fingerprint of the row: re-importing adds nothing.
     record_key: Mapped[str] = mapped_column(String(100))
     raw: Mapped[str] = mapped_column(Text, default="")
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), nullable=True, index=True)
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoices.id"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
@@ -45,7 +47,9 @@ class Milestone(Base):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"), index=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("schedules.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))
     percent: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4), nullable=True)

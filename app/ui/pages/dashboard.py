@@ -303,7 +303,9 @@ class DashboardPage(Page):
         from app.formatting import parse_locale
 
         same_year = day.year == self.handle.ctx.clock.today().year
-        return format_date(day, "d MMM" if same_year else "d MMM y", locale=parse_locale(self.locale))
+        return format_date(
+            day, "d MMM" if same_year else "d MMM y", locale=parse_locale(self.locale)
+        )
 
     def _count_note(self, board: Dashboard, cur: str) -> str:
         n = board.invoice_count.get(cur, Change(0, 0)).current or 0
@@ -340,16 +342,12 @@ class DashboardPage(Page):
             card.show_figure("…", "", NEUTRAL, "")
             return
         if run.due_count:
-            totals = " · ".join(
-                whole_money(v, c, self.locale) for c, v in run.due_totals.items()
-            )
+            totals = " · ".join(whole_money(v, c, self.locale) for c, v in run.due_totals.items())
             card.show_figure(
                 f"{run.due_count:,} due now", "Open the bill run to issue them", BAD, totals
             )
         elif run.next_date is not None:
-            totals = " · ".join(
-                whole_money(v, c, self.locale) for c, v in run.next_totals.items()
-            )
+            totals = " · ".join(whole_money(v, c, self.locale) for c, v in run.next_totals.items())
             card.show_figure(
                 self._day_month(run.next_date),
                 f"{run.next_count:,} invoice{'s' if run.next_count != 1 else ''} due",
@@ -385,7 +383,9 @@ class DashboardPage(Page):
             self.chart_months.set_chart(None, "No invoices in the last twelve months.")
         buckets = board.aging.get(cur, [])
         if any(buckets):
-            self.chart_aging.set_chart(aging_chart(list(BUCKETS), buckets, cur, self._aging_clicked))
+            self.chart_aging.set_chart(
+                aging_chart(list(BUCKETS), buckets, cur, self._aging_clicked)
+            )
             self.chart_aging.note.setText(f"Open invoices on {self.figures.date(board.period.end)}")
         else:
             self.chart_aging.set_chart(None, "Nothing is open: every invoice is paid.")
@@ -400,7 +400,9 @@ class DashboardPage(Page):
         late = board.top_overdue.get(cur, [])
         if late:
             self.chart_overdue.set_chart(
-                hbar_chart([c.name for c in late], [c.amount for c in late], cur, self._late_clicked)
+                hbar_chart(
+                    [c.name for c in late], [c.amount for c in late], cur, self._late_clicked
+                )
             )
             self.chart_overdue.note.setText("Overdue amount; click a bar to see the invoices")
         else:
@@ -482,6 +484,6 @@ class DashboardPage(Page):
         self.open_report("dso", currency=self.selected_currency() or None)
 
     def _late_clicked(self, _series: int, index: int) -> None:
-        late = (self.board.top_overdue.get(self.selected_currency(), []) if self.board else [])
+        late = self.board.top_overdue.get(self.selected_currency(), []) if self.board else []
         if 0 <= index < len(late):
             self.open_invoices("overdue", late[index].client_id)

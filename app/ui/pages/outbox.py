@@ -72,7 +72,9 @@ def columns(ctx: Any) -> list[Column[svc.OutboxRow]]:
         Column("To", lambda r: r.to_address or "no address"),
         Column("About", lambda r: r.invoice_number or r.client_name),
         Column("What", lambda r: KINDS.get(r.kind, r.kind) + (f" · {r.stage}" if r.stage else "")),
-        Column("Subject / note", lambda r: r.last_error or r.subject, tooltip=lambda r: r.last_error),
+        Column(
+            "Subject / note", lambda r: r.last_error or r.subject, tooltip=lambda r: r.last_error
+        ),
         Column("Tries", lambda r: str(r.attempts) if r.attempts else "", numeric=True),
     ]
 
@@ -118,7 +120,12 @@ class OutboxPage(Page):
         self.retry_button = QPushButton("Retry")
         self.cancel_button = QPushButton("Cancel e-mail")
         actions = QHBoxLayout()
-        for b in (self.mark_sent_button, self.send_again_button, self.retry_button, self.cancel_button):
+        for b in (
+            self.mark_sent_button,
+            self.send_again_button,
+            self.retry_button,
+            self.cancel_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         detail = QWidget()
@@ -194,7 +201,8 @@ class OutboxPage(Page):
             return
         self.table.selectionModel().setCurrentIndex(
             self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
         )
 
     def _on_current(self, current: Any, _previous: Any) -> None:

@@ -448,8 +448,9 @@ class ReportsPage(Page):
         self.chart_card.title.setText(chart.title)
         cur = self.chart_currency.currentText() or next(iter(chart.series), "")
         values = chart.series.get(cur, [])
-        labels = [month_label(c, self.figures.locale) if c[:2] == "20" else c
-                  for c in chart.categories]
+        labels = [
+            month_label(c, self.figures.locale) if c[:2] == "20" else c for c in chart.categories
+        ]
         if not any(v for v in values if v is not None):
             self.chart_card.set_chart(None, "Nothing to draw for these filters.")
             return
@@ -537,4 +538,3 @@ class ReportsPage(Page):
 
     def _error(self, exc: BaseException) -> None:
         QMessageBox.warning(self, "Reports", str(exc))
-

@@ -28,8 +28,10 @@ from app.ui.widgets.prompts import date_edit, pydate
 from app.ui.widgets.rows_model import Col, RowsModel
 from app.ui.widgets.tables import list_view
 
-RULES = [("eu_2011_7", "EU Directive 2011/7/EU (+8 points, €40)"),
-         ("uk_late_payment", "UK Late Payment Act (+8 %, £40/£70/£100)")]
+RULES = [
+    ("eu_2011_7", "EU Directive 2011/7/EU (+8 points, €40)"),
+    ("uk_late_payment", "UK Late Payment Act (+8 %, £40/£70/£100)"),
+]
 MODES = [("reminder", "On the reminder letter"), ("invoice", "As a separate invoice")]
 
 
@@ -69,7 +71,9 @@ class DunningEditor(QWidget):
         for key, label in MODES:
             self.mode.addItem(label, key)
         self.sample_due = date_edit(handle.ctx.clock.today() + timedelta(days=14))
-        self.preview = RowsModel([Col("Stage"), Col("Days", numeric=True), Col("Day"), Col("Goes out")])
+        self.preview = RowsModel(
+            [Col("Stage"), Col("Days", numeric=True), Col("Day"), Col("Goes out")]
+        )
         self.preview_view = list_view(row_height=24)
         self.preview_view.setModel(self.preview)
         self.problem = QLabel()
@@ -111,7 +115,13 @@ class DunningEditor(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.update_preview)
-        for edit in (self.stages, self.window_start, self.window_end, self.window_days, self.minimum):
+        for edit in (
+            self.stages,
+            self.window_start,
+            self.window_end,
+            self.window_days,
+            self.minimum,
+        ):
             edit.textChanged.connect(lambda _t: self._debounce.start())
         self.sample_due.dateChanged.connect(lambda _d: self._debounce.start())
 

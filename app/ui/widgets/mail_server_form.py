@@ -99,7 +99,9 @@ class MailServerForm(QWidget):
             self.keyring_note.setObjectName("errorText")
         elif stored:
             self.password.setPlaceholderText("stored in the system keyring — type to replace")
-            self.keyring_note.setText("The password is kept in the system keyring, never in the books.")
+            self.keyring_note.setText(
+                "The password is kept in the system keyring, never in the books."
+            )
         else:
             self.password.setPlaceholderText("not stored yet")
             self.keyring_note.setText("The password will be kept in the system keyring.")

@@ -50,7 +50,10 @@ def timeline_html(data: TimelineData, tz: tzinfo) -> str:
             f"<td style='padding:3px 0; color:#5b6470'>{html.escape(e.detail)}</td>"
             "</tr>"
         )
-    body = "".join(rows) or "<tr><td style='color:#6b7480'>Nothing sent about this invoice yet.</td></tr>"
+    body = (
+        "".join(rows)
+        or "<tr><td style='color:#6b7480'>Nothing sent about this invoice yet.</td></tr>"
+    )
     return f"<table cellspacing='0'>{body}</table>"
 
 

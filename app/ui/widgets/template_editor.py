@@ -125,7 +125,8 @@ class TemplateEditor(QWidget):
         name = self.current_name()
         allowed = sorted(PLACEHOLDERS[kind_of(name)])
         self.placeholders.setText(
-            "Placeholders: " + ", ".join(f"{{{{{p}}}}}" for p in allowed)
+            "Placeholders: "
+            + ", ".join(f"{{{{{p}}}}}" for p in allowed)
             + ". Facts come from the invoice; write only the words around them."
         )
         self.placeholders.setToolTip("\n".join(f"{{{{{p}}}}}: {DESCRIPTIONS[p]}" for p in allowed))

@@ -64,7 +64,9 @@ def test_impossible_date_is_a_line_problem_and_the_rest_is_read() -> None:
     )
     st = parse_statement(data, "feb.csv")
     assert [(line.line_no, line.booking_date) for line in st.lines] == [
-        (2, date(2026, 2, 1)), (4, date(2026, 2, 15))]
+        (2, date(2026, 2, 1)),
+        (4, date(2026, 2, 15)),
+    ]
     assert len(st.problems) == 1
     problem = st.problems[0]
     assert problem.line_no == 3
@@ -114,8 +116,10 @@ def test_damaged_camt_names_the_line() -> None:
 
 
 def test_camt_with_a_dtd_is_refused() -> None:
-    data = (b'<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<Document xmlns="urn:iso:std:iso:20022:tech:'
-            b'xsd:camt.053.001.02"><BkToCstmrStmt/></Document>')
+    data = (
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<Document xmlns="urn:iso:std:iso:20022:tech:'
+        b'xsd:camt.053.001.02"><BkToCstmrStmt/></Document>'
+    )
     with pytest.raises(StatementError, match="DTD"):
         parse_statement(data, "evil.xml")
 

@@ -108,8 +108,11 @@ def test_single_values_that_prove_the_mark(value: str, mark: str) -> None:
 
 
 def test_whole_number_amounts_take_the_mark_of_the_balance_column() -> None:
-    data = _csv("Datum;Omschrijving;Bedrag;Saldo", "01-02-2026;A;-350;1.234,50",
-                "02-02-2026;B;1290;2.524,50")
+    data = _csv(
+        "Datum;Omschrijving;Bedrag;Saldo",
+        "01-02-2026;A;-350;1.234,50",
+        "02-02-2026;B;1290;2.524,50",
+    )
     st = parse_statement(data, "ints.csv")
     assert st.detection.get("decimal_mark").value == ","
     assert [line.amount for line in st.lines] == [D("-350"), D("1290")]
@@ -120,14 +123,22 @@ def test_whole_number_amounts_take_the_mark_of_the_balance_column() -> None:
 
 
 def test_delimiter_with_decimal_commas_inside_semicolon_rows() -> None:
-    lines = ["Datum;Text;Betrag;Saldo", "01.02.2026;A, B and C;-1,50;10,00",
-             "02.02.2026;D;2,00;12,00"]
+    lines = [
+        "Datum;Text;Betrag;Saldo",
+        "01.02.2026;A, B and C;-1,50;10,00",
+        "02.02.2026;D;2,00;12,00",
+    ]
     assert detect_delimiter(lines).delimiter == ";"
 
 
 def test_lenient_split_handles_unescaped_quotes_and_a_lost_opening_quote() -> None:
     assert lenient_split('"LT1","20","UAB "Naktida"","12.20",', ",") == [
-        "LT1", "20", 'UAB "Naktida"', "12.20", ""]
+        "LT1",
+        "20",
+        'UAB "Naktida"',
+        "12.20",
+        "",
+    ]
     assert lenient_split('NL77RABO","EUR","+50,00"', ",") == ["NL77RABO", "EUR", "+50,00"]
 
 
@@ -164,18 +175,29 @@ def test_headerless_file_roles_come_from_content() -> None:
 
 
 def test_repeated_header_rows_inside_the_data_are_skipped() -> None:
-    data = _csv("Date;Description;Amount", "01.02.2026;A;-1,00",
-                "Date;Description;Amount", "02.02.2026;B;2,00")
+    data = _csv(
+        "Date;Description;Amount",
+        "01.02.2026;A;-1,00",
+        "Date;Description;Amount",
+        "02.02.2026;B;2,00",
+    )
     st = parse_statement(data, "pages.csv")
     assert len(st.lines) == 2 and not st.problems and st.skipped == 1
 
 
 def test_structured_creditor_reference_is_found_in_free_text() -> None:
-    data = _csv("Date;Description;Amount", "01.02.2026;Invoice RF18 5390 0754 7034 paid;120,00",
-                "02.02.2026;Facture +++090/9337/55493+++;80,00", "03.02.2026;RF00 1234;1,00")
+    data = _csv(
+        "Date;Description;Amount",
+        "01.02.2026;Invoice RF18 5390 0754 7034 paid;120,00",
+        "02.02.2026;Facture +++090/9337/55493+++;80,00",
+        "03.02.2026;RF00 1234;1,00",
+    )
     st = parse_statement(data, "refs.csv")
     assert [line.reference for line in st.lines] == [
-        "RF18539007547034", "+++090/9337/55493+++", ""]  # RF00 1234 fails its check digits
+        "RF18539007547034",
+        "+++090/9337/55493+++",
+        "",
+    ]  # RF00 1234 fails its check digits
 
 
 # --- encodings ----------------------------------------------------------------
@@ -227,14 +249,24 @@ def test_a_pluggable_encoding_detector_is_used_instead_of_the_built_in_one() -> 
 @pytest.mark.parametrize(
     ("head", "fmt"),
     [
-        ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>',
-         FileFormat.CAMT),
-        ("<?xml version='1.0'?>\n<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.054.001.04'>"
-         "<BkToCstmrDbtCdtNtfctn>", FileFormat.CAMT),
-        ("{1:F01INGBNL2ABXXX0000000000}\n{2:I940INGBNL2AXXXN}\n{4:\n:20:P1\n:25:NL77\n:28C:1\n"
-         ":60F:C140219EUR1,00\n:61:1402200220C1,56NTRF//1\n", FileFormat.MT940),
-        ("\x01\n:20:ST1\n:25:PL29\n:28C:1/1\n:60F:C170119PLN0,40\n:61:1701190119CN0,01NTRF\n",
-         FileFormat.MT940),
+        (
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>',
+            FileFormat.CAMT,
+        ),
+        (
+            "<?xml version='1.0'?>\n<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.054.001.04'>"
+            "<BkToCstmrDbtCdtNtfctn>",
+            FileFormat.CAMT,
+        ),
+        (
+            "{1:F01INGBNL2ABXXX0000000000}\n{2:I940INGBNL2AXXXN}\n{4:\n:20:P1\n:25:NL77\n:28C:1\n"
+            ":60F:C140219EUR1,00\n:61:1402200220C1,56NTRF//1\n",
+            FileFormat.MT940,
+        ),
+        (
+            "\x01\n:20:ST1\n:25:PL29\n:28C:1/1\n:60F:C170119PLN0,40\n:61:1701190119CN0,01NTRF\n",
+            FileFormat.MT940,
+        ),
         ("OFXHEADER:100\nDATA:OFXSGML\n<OFX>", FileFormat.OFX),
         ('<?xml version="1.0"?>\n<?OFX OFXHEADER="200"?>\n<OFX>', FileFormat.OFX),
         ("!Type:Bank\nD03/25/099Share\nT-99.99\n^\n", FileFormat.QIF),
@@ -249,8 +281,7 @@ def test_whole_column_amount_reading_falls_back_on_anything_unusual() -> None:
     from app.core.bankfile.decimals import bulk_amount_reader
 
     read = bulk_amount_reader(",")
-    assert read(["-1.234,56", "12,5", "+7", ",25"]) == [
-        D("-1234.56"), D("12.5"), D("7"), D("0.25")]
+    assert read(["-1.234,56", "12,5", "+7", ",25"]) == [D("-1234.56"), D("12.5"), D("7"), D("0.25")]
     assert read(["1,00", ""]) is None  # an empty cell
     assert read(["1.2.3,00"]) is None  # misplaced thousands dots
     assert read(["1,00\n2,00"]) is None  # a line break inside a cell

@@ -19,9 +19,11 @@ from app.core.bankfile.model import fast_line
 
 
 def test_every_fixture_format_is_present() -> None:
-    formats = {read_fixture(str(p.relative_to(FIXTURES))).format
-               for p in FIXTURES.rglob("*") if p.is_file() and p.suffix != ".md"
-               and p.name != ".gitattributes"}
+    formats = {
+        read_fixture(str(p.relative_to(FIXTURES))).format
+        for p in FIXTURES.rglob("*")
+        if p.is_file() and p.suffix != ".md" and p.name != ".gitattributes"
+    }
     assert {"csv", "ofx", "qif", "camt.053", "camt.054", "mt940"} <= formats
 
 
@@ -48,7 +50,10 @@ def test_qif_european_day_first_decimal_comma_and_sections() -> None:
 def test_qif_apostrophe_years_and_glued_payee() -> None:
     st = read_fixture("qif/synthetic_us_apostrophe_years.qif")
     assert [line.booking_date for line in st.lines] == [
-        date(1999, 12, 30), date(2000, 1, 5), date(2000, 1, 15)]
+        date(1999, 12, 30),
+        date(2000, 1, 5),
+        date(2000, 1, 15),
+    ]
     assert st.lines[0].counterparty == "Hardware Store"  # D12/30/99Hardware Store
     assert st.lines[2].amount == D("150.00")
 
@@ -120,8 +125,21 @@ def test_row_by_row_and_column_by_column_reading_agree(
 
 
 def test_fast_line_builds_an_ordinary_statement_line() -> None:
-    values = (3, date(2026, 1, 2), None, D("-1.00"), "EUR", "d", "c", "i", "r", "x",
-              D("5.00"), False, "raw")
+    values = (
+        3,
+        date(2026, 1, 2),
+        None,
+        D("-1.00"),
+        "EUR",
+        "d",
+        "c",
+        "i",
+        "r",
+        "x",
+        D("5.00"),
+        False,
+        "raw",
+    )
     built = fast_line(*values)
     assert built == StatementLine(*values)
     assert hash(built) == hash(StatementLine(*values))

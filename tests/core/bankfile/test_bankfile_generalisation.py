@@ -50,9 +50,11 @@ def test_counterparty_column_holding_ibans_is_taken_as_the_iban() -> None:
 
 
 def test_separator_hint_line_and_cr_dr_suffixes() -> None:
-    st = _read("sep=,\nDate,Narrative,Amount,Balance\n"
-               "01/03/2024,CARD PAYMENT TESCO,12.50 DR,987.50 CR\n"
-               "02/03/2024,SALARY,1500.00 CR,2487.50 CR\n")
+    st = _read(
+        "sep=,\nDate,Narrative,Amount,Balance\n"
+        "01/03/2024,CARD PAYMENT TESCO,12.50 DR,987.50 CR\n"
+        "02/03/2024,SALARY,1500.00 CR,2487.50 CR\n"
+    )
     assert [line.amount for line in st.lines] == [D("-12.50"), D("1500.00")]
     assert [line.balance_after for line in st.lines] == [D("987.50"), D("2487.50")]
     # 01/03 and 02/03 are one day apart day-first, a month apart month-first
@@ -61,35 +63,44 @@ def test_separator_hint_line_and_cr_dr_suffixes() -> None:
 
 
 def test_us_headerless_export_dates_stay_close_together() -> None:
-    st = _read('"03/01/2024","-50.00","*","","PURCHASE AUTHORIZED ON 02/29 SHELL OIL"\n'
-               '"03/02/2024","1200.00","*","","ONLINE TRANSFER FROM CEDAR DESIGN"\n'
-               '"03/04/2024","-9.99","*","","NETFLIX.COM"\n')
+    st = _read(
+        '"03/01/2024","-50.00","*","","PURCHASE AUTHORIZED ON 02/29 SHELL OIL"\n'
+        '"03/02/2024","1200.00","*","","ONLINE TRANSFER FROM CEDAR DESIGN"\n'
+        '"03/04/2024","-9.99","*","","NETFLIX.COM"\n'
+    )
     assert [line.booking_date for line in st.lines] == [
-        date(2024, 3, 1), date(2024, 3, 2), date(2024, 3, 4)]
+        date(2024, 3, 1),
+        date(2024, 3, 2),
+        date(2024, 3, 4),
+    ]
     assert st.detection.get("date_format").doubtful
     assert st.lines[1].description == "ONLINE TRANSFER FROM CEDAR DESIGN"
 
 
 def test_summary_block_and_balance_rows_are_skipped() -> None:
-    st = _read('Description,,Summary Amt.\n'
-               'Beginning balance as of 03/01/2024,,"1,000.00"\n'
-               'Ending balance as of 03/31/2024,,"1,300.00"\n\n'
-               'Date,Description,Amount,Running Bal.\n'
-               '03/01/2024,Beginning balance as of 03/01/2024,,"1,000.00"\n'
-               '03/02/2024,"ZELLE FROM CEDAR DESIGN","500.00","1,500.00"\n'
-               '03/15/2024,"RENT PAYMENT","-200.00","1,300.00"\n')
+    st = _read(
+        "Description,,Summary Amt.\n"
+        'Beginning balance as of 03/01/2024,,"1,000.00"\n'
+        'Ending balance as of 03/31/2024,,"1,300.00"\n\n'
+        "Date,Description,Amount,Running Bal.\n"
+        '03/01/2024,Beginning balance as of 03/01/2024,,"1,000.00"\n'
+        '03/02/2024,"ZELLE FROM CEDAR DESIGN","500.00","1,500.00"\n'
+        '03/15/2024,"RENT PAYMENT","-200.00","1,300.00"\n'
+    )
     assert [line.amount for line in st.lines] == [D("500.00"), D("-200.00")]
     assert not st.problems
     assert st.lines[1].balance_after == D("1300.00")
 
 
 def test_pending_state_and_completed_date() -> None:
-    st = _read("Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,"
-               "Balance\n"
-               "CARD_PAYMENT,Current,2024-03-01 10:11:12,2024-03-02 08:00:01,Coffee Shop,-3.50,"
-               "0.00,EUR,COMPLETED,96.50\n"
-               "CARD_PAYMENT,Current,2024-03-04 12:00:00,,Bookshop,-12.00,0.00,EUR,PENDING,"
-               "84.50\n")
+    st = _read(
+        "Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,"
+        "Balance\n"
+        "CARD_PAYMENT,Current,2024-03-01 10:11:12,2024-03-02 08:00:01,Coffee Shop,-3.50,"
+        "0.00,EUR,COMPLETED,96.50\n"
+        "CARD_PAYMENT,Current,2024-03-04 12:00:00,,Bookshop,-12.00,0.00,EUR,PENDING,"
+        "84.50\n"
+    )
     coffee, book = st.lines
     assert coffee.booking_date == date(2024, 3, 2)  # the completed date is the booking date
     assert not coffee.pending and book.pending
@@ -97,15 +108,20 @@ def test_pending_state_and_completed_date() -> None:
 
 
 def test_nordic_headers_reference_column_and_signed_amounts() -> None:
-    st = _read("Kirjauspäivä;Arvopäivä;Määrä EUROA;Laji;Selitys;Saaja/Maksaja;"
-               "Saajan tilinumero;Viite;Viesti;Arkistointitunnus\n"
-               "01.03.2024;01.03.2024;-45,90;106;TILISIIRTO;Sähköyhtiö Oy;FI2112345600000785;"
-               "RF18539007547034;;20240301ABCD1\n"
-               "04.03.2024;04.03.2024;+1 500,00;710;PANO;Cedar Design;FI5542345670000081;;"
-               "Lasku 17;20240304ABCD2\n")
+    st = _read(
+        "Kirjauspäivä;Arvopäivä;Määrä EUROA;Laji;Selitys;Saaja/Maksaja;"
+        "Saajan tilinumero;Viite;Viesti;Arkistointitunnus\n"
+        "01.03.2024;01.03.2024;-45,90;106;TILISIIRTO;Sähköyhtiö Oy;FI2112345600000785;"
+        "RF18539007547034;;20240301ABCD1\n"
+        "04.03.2024;04.03.2024;+1 500,00;710;PANO;Cedar Design;FI5542345670000081;;"
+        "Lasku 17;20240304ABCD2\n"
+    )
     bill, income = st.lines
     assert (bill.amount, bill.reference, bill.counterparty) == (
-        D("-45.90"), "RF18539007547034", "Sähköyhtiö Oy")
+        D("-45.90"),
+        "RF18539007547034",
+        "Sähköyhtiö Oy",
+    )
     assert bill.counterparty_iban == "FI2112345600000785"
     assert income.amount == D("1500.00")  # "+1 500,00": space as thousands separator
     assert income.description == "Lasku 17"

@@ -60,14 +60,18 @@ def test_saved_profile_reads_the_file_like_detection_does() -> None:
 
 def test_header_signature_recognises_the_layout_next_time() -> None:
     profile, _ = detect_csv_profile(LLOYDS.read_bytes(), LLOYDS.name)
-    next_month = LLOYDS.read_bytes().split(b"\n")[0] + b"\n15/02/2024,DEB,'99-88-74,1,X,1.00,,2.00\n"
+    next_month = (
+        LLOYDS.read_bytes().split(b"\n")[0] + b"\n15/02/2024,DEB,'99-88-74,1,X,1.00,,2.00\n"
+    )
     again, _ = detect_csv_profile(next_month, "next.csv")
     assert again.signature == profile.signature
     # case, accents and punctuation of the names do not matter; the names do
     assert header_signature(["Datum", "Betrag"], ";", 2) == header_signature(
-        ["DATUM ", "Betrag:"], ";", 2)
+        ["DATUM ", "Betrag:"], ";", 2
+    )
     assert header_signature(["Datum", "Betrag"], ";", 2) != header_signature(
-        ["Datum", "Saldo"], ";", 2)
+        ["Datum", "Saldo"], ";", 2
+    )
 
 
 def test_user_correction_of_an_ambiguous_date_order_is_applied() -> None:
@@ -78,7 +82,10 @@ def test_user_correction_of_an_ambiguous_date_order_is_applied() -> None:
     st = parse_statement(AMBIGUOUS, "ambiguous.csv", profile=corrected)
     # 01/02/2026 read month first is 2 January 2026
     assert [line.booking_date for line in st.lines] == [
-        date(2026, 1, 2), date(2026, 3, 2), date(2026, 5, 2)]
+        date(2026, 1, 2),
+        date(2026, 3, 2),
+        date(2026, 5, 2),
+    ]
 
 
 def test_user_can_change_column_roles_and_amount_convention() -> None:
@@ -103,7 +110,9 @@ def test_profile_validation_gives_reasons() -> None:
         CsvProfile.from_dict({**profile.to_dict(), "columns": ["date", "banana"]})
     with pytest.raises(ValueError, match="newer"):
         CsvProfile.from_dict({**profile.to_dict(), "version": 99})
-    no_amount = profile.with_changes(columns=(ColumnRole.DATE,) + (ColumnRole.IGNORE,) * 7,
-                                     amount_convention=AmountConvention.SIGNED)
+    no_amount = profile.with_changes(
+        columns=(ColumnRole.DATE,) + (ColumnRole.IGNORE,) * 7,
+        amount_convention=AmountConvention.SIGNED,
+    )
     with pytest.raises(StatementError, match="no amount column"):
         parse_statement(LLOYDS.read_bytes(), LLOYDS.name, profile=no_amount)

@@ -63,7 +63,8 @@ def test_camt053_raiffeisen_dates_with_offsets_and_entry_text() -> None:
     assert first.amount == D("-905.3")
     # line 82 <Ntry>: AddtlNtryInf with an embedded newline
     assert at_line(st, 82).description == (
-        "Acquisto MIGROS M ARBEDO-CAST 31.03.2017/13:30 / N. carta Maestro xxxxxxxx")
+        "Acquisto MIGROS M ARBEDO-CAST 31.03.2017/13:30 / N. carta Maestro xxxxxxxx"
+    )
     assert at_line(st, 363).amount == D("368")  # the only credit
     # debits 905.3+158.5+38+14.5+155.85+240+1395+49.7+799.75+136.6+71.8+18.1+13.95+34+16.8
     # = 4047.85; credit 368; 9433.31 - 4047.85 + 368 = 5753.46
@@ -124,7 +125,8 @@ def test_mt940_abn_header_lines_and_amount_without_decimals() -> None:
     assert first.booking_date == date(2011, 5, 24)
     assert first.description == (
         "GIRO 428428 KPN - DIGITENNE BETALINGSKENM. 000000042188659 5314606715 "
-        "BETREFT FACTUUR D.D. 20-05-2011 INCL. 1,44 BTW")
+        "BETREFT FACTUUR D.D. 20-05-2011 INCL. 1,44 BTW"
+    )
     # line 12: :61:1105210523D11,59 → value date 21 May, entry (booking) date 23 May
     card = at_line(st, 12)
     assert (card.booking_date, card.value_date) == (date(2011, 5, 23), date(2011, 5, 21))

@@ -163,7 +163,10 @@ def test_nl_ing_exact_duplicates_are_both_kept_with_distinct_keys() -> None:
     # lines 6 and 7 are byte-for-byte the same transaction (-0,31 on 20191213)
     sixth, seventh = at_line(st, 6), at_line(st, 7)
     assert (sixth.booking_date, sixth.amount, sixth.description) == (
-        seventh.booking_date, seventh.amount, seventh.description)
+        seventh.booking_date,
+        seventh.amount,
+        seventh.description,
+    )
     keys = line_keys(st.lines, "NL99INGB9999999999")
     assert len(set(keys)) == 6
     assert keys == line_keys(read_sample("csv/NL_ING_af-bij.csv").lines, "NL99INGB9999999999")
@@ -238,7 +241,8 @@ def test_nl_rabobank_doubled_cr_and_missing_opening_quote() -> None:
     assert prize.counterparty == "Nederlandse Loterij Organisatie B.V."
     assert prize.counterparty_iban == "NL62INGB0663707048"
     assert prize.description == (
-        "Gefeliciteerd, Gewonnen met Staatsloterij, Trekking 10-03-2018, 18753493.6094")
+        "Gefeliciteerd, Gewonnen met Staatsloterij, Trekking 10-03-2018, 18753493.6094"
+    )
     assert at_line(st, 4).counterparty == "W. Koelewijn"
 
 
@@ -309,7 +313,9 @@ def test_lt_danske_cp1257_quoted_newlines_and_merged_address_field() -> None:
     fee = at_line(st, 2)
     assert fee.booking_date == date(2012, 3, 1)
     assert fee.amount == D("-7.8")
-    assert fee.counterparty == "Paslaugų ir komisinių pajamos už gaunamus tarptautinius pervedimus USD"
+    assert (
+        fee.counterparty == "Paslaugų ir komisinių pajamos už gaunamus tarptautinius pervedimus USD"
+    )
     assert fee.description.startswith("Mokestis už lėšų įskaitymo administravimą")
     assert "Užsienio banko mokesčiai" in fee.description  # text after the quoted newline
     assert "Paslaugø" not in fee.counterparty

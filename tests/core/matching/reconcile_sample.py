@@ -30,21 +30,32 @@ def load_invoices(folder: Path) -> list[OpenInvoice]:
     invoices = []
     for at, r in enumerate(_read(folder / "invoices.csv"), start=1):
         total = Decimal(r["total"])
-        invoices.append(OpenInvoice(
-            id=at, number=r["number"], client_id=_client_id(r["client_id"]),
-            issue_date=date.fromisoformat(r["issue_date"]),
-            due_date=date.fromisoformat(r["due_date"]),
-            currency=r["currency"], total=total, balance=total, creditor_reference="",
-        ))
+        invoices.append(
+            OpenInvoice(
+                id=at,
+                number=r["number"],
+                client_id=_client_id(r["client_id"]),
+                issue_date=date.fromisoformat(r["issue_date"]),
+                due_date=date.fromisoformat(r["due_date"]),
+                currency=r["currency"],
+                total=total,
+                balance=total,
+                creditor_reference="",
+            )
+        )
     return invoices
 
 
 def load_lines(folder: Path) -> list[BankLine]:
     return [
         BankLine(
-            id=r["id"], date=date.fromisoformat(r["date"]), amount=Decimal(r["amount"]),
-            currency=r["currency"], counterparty=r["counterparty"],
-            counterparty_iban=r["counterparty_iban"], memo=r["memo"],
+            id=r["id"],
+            date=date.fromisoformat(r["date"]),
+            amount=Decimal(r["amount"]),
+            currency=r["currency"],
+            counterparty=r["counterparty"],
+            counterparty_iban=r["counterparty_iban"],
+            memo=r["memo"],
             reference=r.get("reference", "") or "",
         )
         for r in _read(folder / "bank.csv")

@@ -74,7 +74,8 @@ def test_swiss_example_is_valid_and_found_when_grouped() -> None:
     assert printed == "21 00000 00003 13947 14300 09017"
     assert find_qrr(f"Ref 12 {printed} paid") == [SWISS_EXAMPLE]
     assert find_structured_references(f"{printed} / RF18 5390 0754 7034") == [
-        ISO_EXAMPLE, SWISS_EXAMPLE,
+        ISO_EXAMPLE,
+        SWISS_EXAMPLE,
     ]
 
 

@@ -24,23 +24,50 @@ KEYSTONE = ClientProfile(3, "Keystone Software S.L.", (), ("ES948245040008838737
 CLIENTS = [HARBOR, CEDAR, KEYSTONE]
 
 
-def invoice(id_: int, client: ClientProfile, amount: str, issued: date = date(2026, 1, 5),
-            number: str | None = None, reference: str = "") -> OpenInvoice:
+def invoice(
+    id_: int,
+    client: ClientProfile,
+    amount: str,
+    issued: date = date(2026, 1, 5),
+    number: str | None = None,
+    reference: str = "",
+) -> OpenInvoice:
     value = D(amount)
-    return OpenInvoice(id_, number or f"INV-2026-{id_:05d}", client.id, issued,
-                       date(issued.year, issued.month, 28), "EUR", value, value, reference)
+    return OpenInvoice(
+        id_,
+        number or f"INV-2026-{id_:05d}",
+        client.id,
+        issued,
+        date(issued.year, issued.month, 28),
+        "EUR",
+        value,
+        value,
+        reference,
+    )
 
 
-def line(amount: str, memo: str = "", client: ClientProfile | None = None, *,
-         name: str | None = None, iban: str | None = None, when: date = date(2026, 2, 10),
-         id_: str = "L1", reference: str = "") -> BankLine:
+def line(
+    amount: str,
+    memo: str = "",
+    client: ClientProfile | None = None,
+    *,
+    name: str | None = None,
+    iban: str | None = None,
+    when: date = date(2026, 2, 10),
+    id_: str = "L1",
+    reference: str = "",
+) -> BankLine:
     payer_name = name if name is not None else (client.name.upper() if client else "")
     payer_iban = iban if iban is not None else (client.ibans[0] if client else "")
     return BankLine(id_, when, D(amount), "EUR", payer_name, payer_iban, memo, reference)
 
 
-def one(bank_line: BankLine, invoices: list[OpenInvoice],
-        clients: list[ClientProfile] = CLIENTS, **settings: object) -> MatchResult:
+def one(
+    bank_line: BankLine,
+    invoices: list[OpenInvoice],
+    clients: list[ClientProfile] = CLIENTS,
+    **settings: object,
+) -> MatchResult:
     return match_statement([bank_line], invoices, clients, MatchSettings(**settings))[0]
 
 
@@ -49,8 +76,10 @@ def applied(result: MatchResult) -> list[tuple[str, Decimal]]:
 
 
 def test_exact_reference_and_amount_is_applied_with_its_reasons() -> None:
-    result = one(line("120.00", "Pmt INV-2026-00042 thanks", HARBOR),
-                 [invoice(42, HARBOR, "120.00"), invoice(43, HARBOR, "120.00")])
+    result = one(
+        line("120.00", "Pmt INV-2026-00042 thanks", HARBOR),
+        [invoice(42, HARBOR, "120.00"), invoice(43, HARBOR, "120.00")],
+    )
     assert result.action == "auto"
     assert result.kind == "ref_exact"
     assert applied(result) == [("INV-2026-00042", D("120.00"))]
@@ -61,16 +90,19 @@ def test_exact_reference_and_amount_is_applied_with_its_reasons() -> None:
 
 def test_rf_reference_in_the_memo_is_the_strongest_evidence() -> None:
     ref = make_rf("2026042")
-    result = one(line("120.00", f"paid {format_rf(ref).lower()}", name="ACME HOLDING", iban=""),
-                 [invoice(42, HARBOR, "120.00", reference=ref)])
+    result = one(
+        line("120.00", f"paid {format_rf(ref).lower()}", name="ACME HOLDING", iban=""),
+        [invoice(42, HARBOR, "120.00", reference=ref)],
+    )
     assert result.action == "auto"
     assert result.explanation.startswith(f"Reference {ref} is the one on INV-2026-00042")
 
 
 def test_reference_field_of_the_bank_file_is_used() -> None:
     ref = make_rf("77")
-    result = one(line("50.00", "", HARBOR, reference=ref), [invoice(7, HARBOR, "80.00",
-                                                                    reference=ref)])
+    result = one(
+        line("50.00", "", HARBOR, reference=ref), [invoice(7, HARBOR, "80.00", reference=ref)]
+    )
     assert (result.action, result.kind) == ("auto", "partial")
 
 
@@ -100,16 +132,22 @@ def test_overpayment_pays_in_full_and_keeps_the_rest_as_credit() -> None:
 
 def test_several_references_whose_balances_add_up() -> None:
     # 99.00 + 150.00 = 249.00
-    result = one(line("249.00", "Invoices INV-2026-00011, 2026-00012", HARBOR),
-                 [invoice(11, HARBOR, "99.00"), invoice(12, HARBOR, "150.00")])
+    result = one(
+        line("249.00", "Invoices INV-2026-00011, 2026-00012", HARBOR),
+        [invoice(11, HARBOR, "99.00"), invoice(12, HARBOR, "150.00")],
+    )
     assert (result.action, result.kind) == ("auto", "multi")
-    assert sorted(applied(result)) == [("INV-2026-00011", D("99.00")),
-                                       ("INV-2026-00012", D("150.00"))]
+    assert sorted(applied(result)) == [
+        ("INV-2026-00011", D("99.00")),
+        ("INV-2026-00012", D("150.00")),
+    ]
 
 
 def test_inv_1_is_not_inv_12() -> None:
-    invoices = [invoice(1, HARBOR, "10.00", number="INV-1"),
-                invoice(2, HARBOR, "10.00", number="INV-12")]
+    invoices = [
+        invoice(1, HARBOR, "10.00", number="INV-1"),
+        invoice(2, HARBOR, "10.00", number="INV-12"),
+    ]
     result = one(line("10.00", "INV-12", HARBOR), invoices, numbering_templates=("INV-{SEQ}",))
     assert result.action == "auto"
     assert applied(result) == [("INV-12", D("10.00"))]
@@ -124,8 +162,10 @@ def test_same_amount_at_two_clients_and_no_reference_is_never_applied() -> None:
 
 
 def test_known_payer_without_reference_pays_the_oldest_of_equal_invoices() -> None:
-    invoices = [invoice(5, HARBOR, "49.00", issued=date(2026, 2, 1)),
-                invoice(4, HARBOR, "49.00", issued=date(2026, 1, 1))]
+    invoices = [
+        invoice(5, HARBOR, "49.00", issued=date(2026, 2, 1)),
+        invoice(4, HARBOR, "49.00", issued=date(2026, 1, 1)),
+    ]
     result = one(line("49.00", "Monthly payment", HARBOR), invoices)
     assert (result.action, result.kind) == ("auto", "name_amount")
     assert applied(result) == [("INV-2026-00004", D("49.00"))]
@@ -134,8 +174,9 @@ def test_known_payer_without_reference_pays_the_oldest_of_equal_invoices() -> No
 
 def test_holding_company_is_suggested_until_its_alias_is_learnt() -> None:
     invoices = [invoice(31, KEYSTONE, "310.40")]
-    holding = line("310.40", "Monthly payment", name="KEYSTONE HOLDING GROUP",
-                   iban="BE71096123456769")
+    holding = line(
+        "310.40", "Monthly payment", name="KEYSTONE HOLDING GROUP", iban="BE71096123456769"
+    )
     first = one(holding, invoices)
     assert first.action == "suggest"
     assert first.candidates[0].invoice_ids == (31,)
@@ -154,23 +195,34 @@ def test_reference_to_another_clients_invoice_goes_to_review() -> None:
 
 
 def test_unknown_payer_with_a_clear_reference_is_applied() -> None:
-    result = one(line("500.00", "INV-2026-00020", name="TREUHAND AG", iban="CH9300762011623852957"),
-                 [invoice(20, CEDAR, "500.00")])
+    result = one(
+        line("500.00", "INV-2026-00020", name="TREUHAND AG", iban="CH9300762011623852957"),
+        [invoice(20, CEDAR, "500.00")],
+    )
     assert result.action == "auto"
     assert result.client_id == CEDAR.id
 
 
 def test_combination_without_reference_is_applied_only_when_unique() -> None:
     # 100 + 250 = 350 is the only combination of {100, 250, 400}.
-    unique = [invoice(1, HARBOR, "100.00"), invoice(2, HARBOR, "250.00"),
-              invoice(3, HARBOR, "400.00")]
+    unique = [
+        invoice(1, HARBOR, "100.00"),
+        invoice(2, HARBOR, "250.00"),
+        invoice(3, HARBOR, "400.00"),
+    ]
     result = one(line("350.00", "", HARBOR), unique)
     assert (result.action, result.kind) == ("auto", "multi_amount")
-    assert sorted(applied(result)) == [("INV-2026-00001", D("100.00")),
-                                       ("INV-2026-00002", D("250.00"))]
+    assert sorted(applied(result)) == [
+        ("INV-2026-00001", D("100.00")),
+        ("INV-2026-00002", D("250.00")),
+    ]
     # 100 + 250 = 350 = 150 + 200: two combinations fit, a person decides.
-    ambiguous = [invoice(1, HARBOR, "100.00"), invoice(2, HARBOR, "250.00"),
-                 invoice(3, HARBOR, "150.00"), invoice(4, HARBOR, "200.00")]
+    ambiguous = [
+        invoice(1, HARBOR, "100.00"),
+        invoice(2, HARBOR, "250.00"),
+        invoice(3, HARBOR, "150.00"),
+        invoice(4, HARBOR, "200.00"),
+    ]
     result = one(line("350.00", "", HARBOR), ambiguous)
     assert result.action == "suggest"
     assert "combinations" in result.explanation
@@ -196,8 +248,10 @@ def test_a_second_payment_of_the_same_invoice_is_not_applied_again() -> None:
 def test_partial_then_rest_consume_the_balance() -> None:
     # 120.00 − 50.00 = 70.00 left; the second line pays exactly that.
     invoices = [invoice(42, HARBOR, "120.00")]
-    lines = [line("70.00", "INV-2026-00042 rest", HARBOR, id_="L2", when=date(2026, 3, 1)),
-             line("50.00", "INV-2026-00042 part", HARBOR, id_="L1", when=date(2026, 2, 1))]
+    lines = [
+        line("70.00", "INV-2026-00042 rest", HARBOR, id_="L2", when=date(2026, 3, 1)),
+        line("50.00", "INV-2026-00042 part", HARBOR, id_="L1", when=date(2026, 2, 1)),
+    ]
     results = match_statement(lines, invoices, CLIENTS)
     assert [(r.line_id, r.kind) for r in results] == [("L2", "ref_exact"), ("L1", "partial")]
 
@@ -219,21 +273,33 @@ def test_a_returned_payment_points_at_the_invoice_it_paid() -> None:
 
 def test_own_account_transfers_are_left_alone() -> None:
     own = "BE75776327246804328361"
-    result = one(line("9308.61", "Transfer from savings", name="OWN ACCOUNT", iban=own),
-                 [invoice(1, HARBOR, "9308.61")], own_ibans=(own,))
+    result = one(
+        line("9308.61", "Transfer from savings", name="OWN ACCOUNT", iban=own),
+        [invoice(1, HARBOR, "9308.61")],
+        own_ibans=(own,),
+    )
     assert (result.action, result.kind) == ("none", "own_transfer")
 
 
 def test_switching_automatic_application_off_leaves_suggestions() -> None:
-    result = one(line("120.00", "INV-2026-00042", HARBOR), [invoice(42, HARBOR, "120.00")],
-                 auto_apply=False)
+    result = one(
+        line("120.00", "INV-2026-00042", HARBOR), [invoice(42, HARBOR, "120.00")], auto_apply=False
+    )
     assert result.action == "suggest"
     assert applied(result) == [("INV-2026-00042", D("120.00"))]
 
 
 def test_other_currency_is_never_applied() -> None:
-    usd = OpenInvoice(42, "INV-2026-00042", HARBOR.id, date(2026, 1, 5), date(2026, 1, 28),
-                      "USD", D("120.00"), D("120.00"))
+    usd = OpenInvoice(
+        42,
+        "INV-2026-00042",
+        HARBOR.id,
+        date(2026, 1, 5),
+        date(2026, 1, 28),
+        "USD",
+        D("120.00"),
+        D("120.00"),
+    )
     result = one(line("120.00", "INV-2026-00042", HARBOR), [usd])
     assert result.action == "suggest"
     assert result.kind == "currency"
@@ -247,11 +313,19 @@ def test_a_name_scorer_on_a_0_to_100_scale_is_accepted() -> None:
         calls.append((a, b))
         return 90.0
 
-    results = match_statement([line("310.40", "", name="KEYSTONE SOFTWARE", iban="")],
-                              invoices, CLIENTS, name_similarity=scorer)
+    results = match_statement(
+        [line("310.40", "", name="KEYSTONE SOFTWARE", iban="")],
+        invoices,
+        CLIENTS,
+        name_similarity=scorer,
+    )
     assert results[0].action == "auto"  # the name equals the client's once "S.L." is dropped
-    results = match_statement([line("310.40", "", name="KEYSTONE SOFTWAR LTD", iban="")],
-                              invoices, CLIENTS, name_similarity=scorer)
+    results = match_statement(
+        [line("310.40", "", name="KEYSTONE SOFTWAR LTD", iban="")],
+        invoices,
+        CLIENTS,
+        name_similarity=scorer,
+    )
     assert results[0].action == "suggest"
     assert calls and all(a == a.upper() for a, _ in calls)
     assert results[0].candidates[0].score > 0
@@ -259,8 +333,9 @@ def test_a_name_scorer_on_a_0_to_100_scale_is_accepted() -> None:
 
 def test_results_do_not_depend_on_the_order_of_the_lines() -> None:
     invoices = [invoice(i, HARBOR, "49.00", issued=date(2026, 1, i)) for i in range(1, 6)]
-    lines = [line("49.00", "Thanks", HARBOR, id_=f"L{i}", when=date(2026, 2, i))
-             for i in range(1, 5)]
+    lines = [
+        line("49.00", "Thanks", HARBOR, id_=f"L{i}", when=date(2026, 2, i)) for i in range(1, 5)
+    ]
     forward = match_statement(lines, invoices, CLIENTS)
     shuffled = lines[:]
     random.Random(3).shuffle(shuffled)

@@ -41,18 +41,21 @@ def _payer(key: str) -> tuple[str, str]:
 
 def _run(template: str, numbers: dict[str, tuple[int, str]], cases: list[Case]) -> None:
     invoices = [
-        OpenInvoice(i, number, client, date(2026, 1, i), date(2026, 2, i), "EUR", D(amount),
-                    D(amount))
+        OpenInvoice(
+            i, number, client, date(2026, 1, i), date(2026, 2, i), "EUR", D(amount), D(amount)
+        )
         for i, (number, (client, amount)) in enumerate(numbers.items(), start=1)
     ]
     for at, case in enumerate(cases):
         name, iban = _payer(case.payer)
         line = BankLine(f"L{at}", date(2026, 3, 1), D(case.amount), "EUR", name, iban, case.memo)
-        result = match_statement([line], invoices, [HARBOR, CEDAR],
-                                 MatchSettings(numbering_templates=(template,)))[0]
+        result = match_statement(
+            [line], invoices, [HARBOR, CEDAR], MatchSettings(numbering_templates=(template,))
+        )[0]
         got = tuple(sorted(a.number for a in result.allocations))
         assert (result.action, got if result.action == "auto" else ()) == (
-            case.action, tuple(sorted(case.numbers)) if case.action == "auto" else ()
+            case.action,
+            tuple(sorted(case.numbers)) if case.action == "auto" else (),
         ), f"{case.memo!r}: {result.explanation}"
         if case.action == "suggest" and case.numbers:
             assert got == tuple(sorted(case.numbers)), f"{case.memo!r}: {result.explanation}"
@@ -143,5 +146,4 @@ def test_year_and_six_digit_sequence() -> None:
 
 @pytest.mark.parametrize("memo", ["Payment 2026-000125", "2026 000125", "INV 2026-125"])
 def test_configured_scheme_reads_the_same_number_however_it_is_spaced(memo: str) -> None:
-    _run("{YYYY}-{SEQ:06}", YEAR_SIX,
-         [Case(memo, "250.00", "harbor", "auto", ("2026-000125",))])
+    _run("{YYYY}-{SEQ:06}", YEAR_SIX, [Case(memo, "250.00", "harbor", "auto", ("2026-000125",))])

@@ -50,24 +50,28 @@ def test_payer_known_by_account_or_by_equal_name() -> None:
 
 
 def test_an_account_and_a_name_of_different_clients_leave_the_payer_unknown() -> None:
-    directory = _directory(ClientProfile(1, "Hugo Müller", (), ("DE44500105175407324931",)),
-                           ClientProfile(2, "Cedar Design Inc."))
+    directory = _directory(
+        ClientProfile(1, "Hugo Müller", (), ("DE44500105175407324931",)),
+        ClientProfile(2, "Cedar Design Inc."),
+    )
     payer = directory.identify("CEDAR DESIGN INC", "DE44500105175407324931")
     assert payer.known is None
     assert payer.identified == {1, 2}
 
 
 def test_names_differing_only_in_legal_form_are_told_apart_when_it_is_written() -> None:
-    directory = _directory(ClientProfile(1, "Oakridge Logistics"),
-                           ClientProfile(2, "Oakridge Logistics S.L."))
+    directory = _directory(
+        ClientProfile(1, "Oakridge Logistics"), ClientProfile(2, "Oakridge Logistics S.L.")
+    )
     assert directory.identify("OAKRIDGE LOGISTICS S.L.", "").known == 2
     # Without a legal form the bank may have cut it: either client.
     assert directory.identify("OAKRIDGE LOGISTICS", "").known is None
 
 
 def test_similar_clients_are_found_by_shared_words() -> None:
-    directory = _directory(ClientProfile(1, "Keystone Software S.L."),
-                           ClientProfile(2, "Cedar Design Inc."))
+    directory = _directory(
+        ClientProfile(1, "Keystone Software S.L."), ClientProfile(2, "Cedar Design Inc.")
+    )
     payer = directory.identify("KEYSTONE SOFTWAR", "")
     assert payer.known is None
     assert [c for c, _ in directory.similar_clients(payer)] == [1]

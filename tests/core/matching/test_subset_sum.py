@@ -11,8 +11,7 @@ D = Decimal
 
 def test_a_single_combination_is_found() -> None:
     # 100.00 + 250.00 = 350.00; 400.00 is too big to take part.
-    search = find_combinations(D("350.00"), [(1, D("100.00")), (2, D("250.00")),
-                                             (3, D("400.00"))])
+    search = find_combinations(D("350.00"), [(1, D("100.00")), (2, D("250.00")), (3, D("400.00"))])
     assert search.combinations == ((1, 2),)
     assert search.complete
 

@@ -33,7 +33,15 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_invoices_issue_figures",
-            ["issue_date", "kind", "status", "currency", "total_minor", "subtotal_minor", "tax_minor"],
+            [
+                "issue_date",
+                "kind",
+                "status",
+                "currency",
+                "total_minor",
+                "subtotal_minor",
+                "tax_minor",
+            ],
             unique=False,
         )
     with op.batch_alter_table("payments", schema=None) as batch_op:
