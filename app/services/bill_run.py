@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.billing_plan import DuePeriod, SchedulePlan, change_inside, due_periods, period_lines
@@ -606,8 +606,7 @@ def _write(session: Session, ctx: AppContext, drafts: list[_Draft], result: Bill
     if billed:
         from app.services.usage import mark_billed
 
-        for invoice_id, scopes in billed:
-            mark_billed(session, invoice_id, list(scopes))
+        mark_billed(session, [(invoice_id, list(scopes)) for invoice_id, scopes in billed])
     record_many(session, ctx.audit, events)
     run_issue_hooks(session, ctx, issued)
     for invoice_id, d in zip(ids, drafts, strict=True):
@@ -652,6 +651,17 @@ class _PeriodUsage:
     wait: bool
 
 
+# Built once: asked for every metered agreement of a bill run.
+_INVOICED_PERIODS = select(m.Invoice.period_start, m.Invoice.period_end).where(
+    m.Invoice.schedule_id == bindparam("sid"), m.Invoice.period_start < bindparam("before")
+)
+_INTERIM_IDS = select(m.Invoice.id).where(
+    m.Invoice.interim_schedule_id == bindparam("sid"),
+    m.Invoice.period_start == bindparam("start"),
+    m.Invoice.status != "void",
+)
+
+
 def _usage_for(
     session: Session, sched: m.Schedule, plan: SchedulePlan, due: DuePeriod, today: date
 ) -> _PeriodUsage:
@@ -663,30 +673,28 @@ def _usage_for(
     from datetime import timedelta
 
     from app.core.usage import TimeEntry, rate, rate_time
-    from app.services.usage import period_usage
+    from app.services.usage import hold_usage_steady, late_usage, period_usage
 
+    hold_usage_steady(session)
     quantities: dict[int, Decimal] = {}
     scopes: list[Any] = []
     adjustments: list[LineInput] = []
     missing: list[str] = []
     wait = False
     grace_over = today > due.period.end + timedelta(days=sched.usage_grace_days)
+    conn = session.connection()
     invoiced = sorted(
         (p_start, p_end)
-        for p_start, p_end in session.execute(
-            select(m.Invoice.period_start, m.Invoice.period_end).where(
-                m.Invoice.schedule_id == sched.id, m.Invoice.period_start < due.period.start
-            )
+        for p_start, p_end in conn.execute(
+            _INVOICED_PERIODS, {"sid": sched.id, "before": due.period.start}
         )
         if p_start and p_end
     )
-    for interim in session.execute(
-        select(m.Invoice).where(
-            m.Invoice.interim_schedule_id == sched.id,
-            m.Invoice.period_start == due.period.start,
-            m.Invoice.status != "void",
-        )
-    ).scalars():
+    interim_ids = (
+        conn.execute(_INTERIM_IDS, {"sid": sched.id, "start": due.period.start}).scalars().all()
+    )
+    for interim in (session.get(m.Invoice, i) for i in interim_ids):
+        assert interim is not None
         for ln in interim.lines:
             adjustments.append(
                 LineInput(
@@ -732,21 +740,18 @@ def _usage_for(
                 )
         else:
             quantities[line.id] = now.quantity
-        for p_start, p_end in invoiced:  # usage that arrived after its period was invoiced
-            late = period_usage(
-                session, sched.id, line.meter_item, p_start, p_end, unbilled_only=True
-            )
-            if not late.records:
-                continue
+        # usage that arrived after its period was invoiced
+        late = late_usage(session, sched.id, line.meter_item, invoiced)
+        for (p_start, p_end), late_quantity in sorted(late.items()):
             everything = period_usage(session, sched.id, line.meter_item, p_start, p_end)
-            billed = everything.quantity - late.quantity
+            billed = everything.quantity - late_quantity
             delta = (
                 rate(everything.quantity, line.pricing).amount - rate(billed, line.pricing).amount
             )
             adjustments.append(
                 LineInput(
                     description=f"{line.description}: late usage for {p_start.isoformat()} – "
-                    f"{p_end.isoformat()} ({late.quantity.normalize():f} {line.pricing.unit} "
+                    f"{p_end.isoformat()} ({late_quantity.normalize():f} {line.pricing.unit} "
                     "arrived after that invoice)",
                     quantity=Decimal(1),
                     unit_price=delta,
@@ -759,7 +764,7 @@ def _usage_for(
                     source_id=line.id,
                 )
             )
-            scopes.append(late.scope)
+            scopes.append(everything.scope)
     return _PeriodUsage(quantities, tuple(scopes), adjustments, missing, wait)
 
 
@@ -855,8 +860,9 @@ def _interim_invoices(
     """Issue an interim invoice when a period's usage so far passes the line's threshold."""
     from app.core.usage import rate
     from app.services.invoice_store import issue, new_invoice
-    from app.services.usage import period_usage
+    from app.services.usage import hold_usage_steady, period_usage
 
+    hold_usage_steady(session)
     schedule_ids = set(
         session.execute(
             select(m.ScheduleLine.schedule_id).where(
@@ -934,7 +940,7 @@ def _interim_invoices(
         issue(session, ctx, row)
         from app.services.usage import mark_billed
 
-        mark_billed(session, row.id, billed_scopes)
+        mark_billed(session, [(row.id, billed_scopes)])
         result.created += 1
         result.issued += 1
         result.invoice_ids.append(row.id)

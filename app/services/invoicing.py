@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.clients import terms_text
@@ -135,6 +135,17 @@ def update_draft(ctx: AppContext, invoice_id: int, draft: InvoiceDraft) -> Invoi
         return detail
 
 
+def _release_sources(s: Session, invoice_id: int) -> None:
+    """What a deleted draft billed goes back to the next bill run: queued one-off
+    charges and milestones lose their link; usage billing ranges go with the
+    invoice (their foreign key cascades)."""
+    for source in (m.OneOffCharge, m.Milestone):
+        s.execute(
+            update(source).where(source.invoice_id == invoice_id).values(invoice_id=None),
+            execution_options={"synchronize_session": "fetch"},
+        )
+
+
 def delete_draft(ctx: AppContext, invoice_id: int) -> None:
     with ctx.uow() as uow:
         s = uow.session
@@ -145,10 +156,7 @@ def delete_draft(ctx: AppContext, invoice_id: int) -> None:
             "client_id": row.client_id,
             "period_start": row.period_start,
         }
-        for charge in s.execute(
-            select(m.OneOffCharge).where(m.OneOffCharge.invoice_id == row.id)
-        ).scalars():
-            charge.invoice_id = None
+        _release_sources(s, row.id)
         resolve_items(s, ctx, entity_type="invoice", entity_id=row.id, resolution="draft deleted")
         s.delete(row)
         audit.record(s, ctx.audit, "invoice.delete_draft", "invoice", invoice_id, before=snapshot)
@@ -211,10 +219,7 @@ def reject(ctx: AppContext, invoice_id: int, reason: str) -> None:
         resolve_items(
             s, ctx, entity_type="invoice", entity_id=row.id, resolution=f"rejected: {reason}"
         )
-        for charge in s.execute(
-            select(m.OneOffCharge).where(m.OneOffCharge.invoice_id == row.id)
-        ).scalars():
-            charge.invoice_id = None
+        _release_sources(s, row.id)
         audit.record(s, ctx.audit, "invoice.reject", "invoice", row.id, after={"reason": reason})
         s.delete(row)
         uow.commit()

@@ -10,7 +10,7 @@ from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.core.client_import import RowError
@@ -283,9 +283,10 @@ def correct_record(ctx: AppContext, record_id: int, quantity: Decimal, note: str
         row = uow.session.get(m.UsageRecord, record_id)
         if row is None:
             raise NotFoundError(f"There is no usage record {record_id}.")
-        if row.invoice_id is not None:
+        if billed_ids(uow.session, [row.id]):
             raise InvariantError(
-                "This record is already on an issued invoice; import a correction record instead."
+                "This record is already on an invoice; import a correction record instead "
+                "(or delete the draft that counted it)."
             )
         before = row.quantity
         row.quantity = quantity
@@ -342,70 +343,154 @@ class UsageTotals:
 
 @dataclass(frozen=True)
 class UsageScope:
-    """The records a period's total came from, so the invoice can mark exactly them as billed."""
+    """The records a period's total came from, so the invoice can record them as billed."""
 
     schedule_id: int
     item: str
     start: date
     end: date
-    unbilled_only: bool = False
 
 
-def period_usage(
-    s: Session, schedule_id: int, item: str, start: date, end: date, unbilled_only: bool = False
-) -> UsageTotals:
-    """The billable quantity of one item in a period, summed by the database."""
-    where = [
+def _in_scope(schedule_id: Any, item: Any, start: Any, end: Any) -> list[Any]:
+    return [
         m.UsageRecord.schedule_id == schedule_id,
         m.UsageRecord.item == item,
         m.UsageRecord.billable.is_(True),
         m.UsageRecord.occurred_on >= start,
         m.UsageRecord.occurred_on <= end,
     ]
-    if unbilled_only:
-        where.append(m.UsageRecord.invoice_id.is_(None))
-    total, count, rated = s.execute(
-        select(
-            func.sum(m.UsageRecord.quantity), func.count(), func.count(m.UsageRecord.rate_minor)
-        ).where(*where)
-    ).one()
+
+
+# Built once: a bill run asks these for every metered agreement, and building the
+# expression each time costs more than SQLite takes to answer it.
+_SCOPE = _in_scope(bindparam("sid"), bindparam("item"), bindparam("start"), bindparam("end"))
+_PERIOD_TOTAL = select(
+    func.sum(m.UsageRecord.quantity), func.count(), func.count(m.UsageRecord.rate_minor)
+).where(*_SCOPE)
+_PERIOD_TIMED = (
+    select(m.UsageRecord.person, m.UsageRecord.quantity, m.UsageRecord.rate_minor)
+    .where(*_SCOPE, m.UsageRecord.rate_minor.is_not(None))
+    .order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)
+)
+
+
+def _billed_clause() -> Any:
+    """True for a usage record that a billing range covers (see UsageBilling)."""
+    b = m.UsageBilling
+    r = m.UsageRecord
+    return (
+        select(b.id)
+        .where(
+            b.schedule_id == r.schedule_id,
+            b.item == r.item,
+            b.period_start <= r.occurred_on,
+            b.period_end >= r.occurred_on,
+            b.through_record_id >= r.id,
+        )
+        .exists()
+    )
+
+
+def hold_usage_steady(s: Session) -> None:
+    """Keep new usage records out until this transaction ends.
+
+    A billing range says "every record up to id N"; that is only true if no record
+    with a lower id can still be committed after the totals were read.  SQLite's
+    write transaction already excludes other writers; PostgreSQL hands out ids
+    before commit, so there the table is locked against inserts first.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("LOCK TABLE usage_records IN SHARE MODE"))
+
+
+def period_usage(s: Session, schedule_id: int, item: str, start: date, end: date) -> UsageTotals:
+    """The billable quantity of one item in a period, summed by the database."""
+    conn = s.connection()
+    params = {"sid": schedule_id, "item": item, "start": start, "end": end}
+    total, count, rated = conn.execute(_PERIOD_TOTAL, params).one()
     timed: tuple[tuple[str, Decimal, int], ...] = ()
     if rated:
         timed = tuple(
             (person, quantity, rate)
-            for person, quantity, rate in s.execute(
-                select(m.UsageRecord.person, m.UsageRecord.quantity, m.UsageRecord.rate_minor)
-                .where(*where, m.UsageRecord.rate_minor.is_not(None))
-                .order_by(m.UsageRecord.occurred_on, m.UsageRecord.id)
-            )
+            for person, quantity, rate in conn.execute(_PERIOD_TIMED, params)
         )
-    scope = UsageScope(schedule_id, item, start, end, unbilled_only)
+    scope = UsageScope(schedule_id, item, start, end)
     return UsageTotals(total or Decimal(0), count, scope, timed)
 
 
-def mark_billed(s: Session, invoice_id: int, scopes: list[UsageScope]) -> None:
-    """Record which invoice billed the records of each scope (one UPDATE per scope)."""
-    for sc in scopes:
-        stmt = (
-            update(m.UsageRecord)
-            .where(
-                m.UsageRecord.schedule_id == sc.schedule_id,
-                m.UsageRecord.item == sc.item,
-                m.UsageRecord.billable.is_(True),
-                m.UsageRecord.occurred_on >= sc.start,
-                m.UsageRecord.occurred_on <= sc.end,
-            )
-            .values(invoice_id=invoice_id)
+def late_usage(
+    s: Session, schedule_id: int, item: str, periods: list[tuple[date, date]]
+) -> dict[tuple[date, date], Decimal]:
+    """Unbilled quantities that arrived after their (already invoiced) period was billed.
+
+    Each regular bill settles every late record that existed then, so only records
+    newer than the last regular billing of this item can be late; the index on
+    (schedule, item, day) carries the record id, so the history is scanned in the
+    index alone and only the newer records are checked against the billing ranges.
+    """
+    if not periods:
+        return {}
+    b = m.UsageBilling
+    settled = s.execute(
+        select(func.max(b.through_record_id))
+        .join(m.Invoice, m.Invoice.id == b.invoice_id)
+        .where(
+            b.schedule_id == schedule_id,
+            b.item == item,
+            m.Invoice.interim_schedule_id.is_(None),
         )
-        if sc.unbilled_only:
-            stmt = stmt.where(m.UsageRecord.invoice_id.is_(None))
-        else:
-            # already marked by this invoice's interim predecessor or not at all: skip
-            # rewriting rows that would not change
-            stmt = stmt.where(
-                (m.UsageRecord.invoice_id.is_(None)) | (m.UsageRecord.invoice_id != invoice_id)
+    ).scalar_one()
+    first = min(p[0] for p in periods)
+    last = max(p[1] for p in periods)
+    rows = s.execute(
+        select(m.UsageRecord.occurred_on, m.UsageRecord.quantity).where(
+            *_in_scope(schedule_id, item, first, last),
+            m.UsageRecord.id > (settled or 0),
+            ~_billed_clause(),
+        )
+    ).all()
+    late: dict[tuple[date, date], Decimal] = {}
+    for day, quantity in rows:
+        for period in periods:
+            if period[0] <= day <= period[1]:
+                late[period] = late.get(period, Decimal(0)) + quantity
+                break
+    return late
+
+
+def mark_billed(s: Session, billed: list[tuple[int, list[UsageScope]]]) -> None:
+    """Record that each invoice billed its scopes: one row per scope, not per record."""
+    rows = [
+        {
+            "invoice_id": invoice_id,
+            "schedule_id": sc.schedule_id,
+            "item": sc.item,
+            "period_start": sc.start,
+            "period_end": sc.end,
+        }
+        for invoice_id, scopes in billed
+        for sc in scopes
+    ]
+    if not rows:
+        return
+    conn = s.connection()
+    through = conn.execute(select(func.max(m.UsageRecord.id))).scalar_one() or 0
+    conn.execute(
+        insert(m.UsageBilling.__table__), [{**r, "through_record_id": through} for r in rows]
+    )
+
+
+def billed_ids(s: Session, ids: list[int]) -> set[int]:
+    """Which of these usage records an invoice has counted."""
+    if not ids:
+        return set()
+    return set(
+        s.execute(
+            select(m.UsageRecord.id).where(
+                m.UsageRecord.id.in_(ids), m.UsageRecord.billable.is_(True), _billed_clause()
             )
-        s.connection().execute(stmt)
+        ).scalars()
+    )
 
 
 @dataclass(frozen=True)
@@ -458,6 +543,7 @@ def usage_rows(ctx: AppContext, ids: list[int]) -> list[UsageRow]:
         .where(m.UsageRecord.id.in_(ids))
     )
     with ctx.uow.read() as uow:
+        billed = billed_ids(uow.session, ids)
         found = {
             r.id: UsageRow(
                 r.id,
@@ -467,7 +553,7 @@ def usage_rows(ctx: AppContext, ids: list[int]) -> list[UsageRow]:
                 r.quantity,
                 r.person,
                 r.description,
-                r.invoice_id is not None,
+                r.id in billed,
             )
             for r, name in uow.session.execute(stmt)
         }

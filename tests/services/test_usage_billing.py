@@ -256,3 +256,114 @@ def test_metered_lines_must_bill_in_arrears(ctx: Any) -> None:
     with pytest.raises(ValidationError, match="arrears"):
         create_schedule(ctx, data)
     create_schedule(ctx, replace(data, timing=Timing.ARREARS))
+
+
+def test_deleting_a_usage_draft_gives_its_records_back_to_the_next_run(
+    ctx: Any, home: Path
+) -> None:
+    """The first invoice of a client waits in review as a draft; deleting it must not
+    leave its records marked as billed, or January's 100 calls would never be billed."""
+    metered(ctx, Pricing(unit_price=D("0.10"), unit="calls"))
+    import_usage(at(ctx, date(2026, 2, 6)), usage_csv(["Metered Ltd;api;10.01.2026;100"]))
+    draft = run_bill_run(ctx)
+    assert draft.review == 1
+    invoicing.delete_draft(ctx, draft.invoice_ids[0])
+    again = first_invoice(ctx, run_bill_run(ctx))
+    # 100 × 0.10 = 10.00, billed again in full.
+    assert again.row.total_minor == 1000
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    billed = db.execute(
+        "SELECT count(*) FROM usage_billings WHERE invoice_id = ?", (again.row.id,)
+    ).fetchone()[0]
+    db.close()
+    assert billed == 1
+
+
+def test_deleting_a_milestone_draft_gives_the_milestone_back(ctx: Any) -> None:
+    c = client(ctx, name="Project Client")
+    s = create_schedule(
+        ctx,
+        ScheduleData(
+            client_id=c.id,
+            name="Website project",
+            cadence=Cadence.MONTHLY,
+            start_date=date(2026, 1, 1),
+            lines=(ScheduleLineData("Project", D(1), D(0), D(0)),),
+        ),
+    )
+    set_plan(
+        ctx,
+        s.id,
+        D("1000.00"),
+        [MilestoneInput("Design", percent=D(100), due_date=date(2026, 2, 1))],
+    )
+    first = run_bill_run(at(ctx, date(2026, 2, 1)))
+    assert first.review == 1  # a new client's first invoice waits in review
+    invoicing.delete_draft(ctx, first.invoice_ids[0])
+    assert get_plan(ctx, s.id).billed_minor == 0
+    again = run_bill_run(ctx)
+    assert first_invoice(ctx, again).row.total_minor == 100000
+
+
+def test_late_usage_after_an_interim_invoice_is_still_billed(ctx: Any) -> None:
+    """An interim invoice counts this month's records; a record for last month that
+    arrived before it is still late and must be billed with the next period."""
+    metered(ctx, Pricing(unit_price=D("0.10"), unit="calls", interim_threshold=D(1000)))
+    import_usage(at(ctx, date(2026, 2, 6)), usage_csv(["Metered Ltd;api;10.01.2026;100"]))
+    jan = run_bill_run(ctx)
+    invoicing.approve(ctx, jan.invoice_ids)
+    import_usage(
+        at(ctx, date(2026, 2, 15)),
+        usage_csv(["Metered Ltd;api;30.01.2026;50", "Metered Ltd;api;12.02.2026;1200"]),
+    )
+    interim = run_bill_run(ctx)
+    # February so far: 1,200 calls > 1,000 → interim 1,200 × 0.10 = 120.00.
+    assert invoicing.get_detail(ctx, interim.invoice_ids[0]).row.total_minor == 12000
+    feb = first_invoice(ctx, run_bill_run(at(ctx, date(2026, 3, 6))))
+    # February: 1,200 × 0.10 = 120.00, less the interim 120.00; late January: 50 × 0.10 = 5.00.
+    assert sorted(ln.net_minor for ln in feb.lines) == [-12000, 500, 12000]
+    assert feb.row.total_minor == 500
+    assert run_bill_run(at(ctx, date(2026, 4, 6))).created == 1  # March, with nothing late
+
+
+def test_billed_marks_survive_a_downgrade_and_upgrade_of_the_schema(
+    ctx: Any, app: Any, home: Path
+) -> None:
+    """Revision 0006 turned per-record invoice marks into billing ranges; both ways
+    keep which records were billed."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from app.bootstrap import open_app
+    from app.db import migrate
+    from app.services.usage import UsageQuery, usage_ids, usage_rows
+
+    metered(ctx, Pricing(unit_price=D("0.10"), unit="calls"))
+    import_usage(
+        at(ctx, date(2026, 2, 6)),
+        usage_csv(["Metered Ltd;api;10.01.2026;100", "Metered Ltd;api;03.02.2026;7"]),
+    )
+    jan = run_bill_run(ctx)
+    app.close()
+    url = f"sqlite:///{home / 'counterfoil.sqlite3'}"
+    engine = create_engine(url)
+    cfg = migrate.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    engine.dispose()
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    marks = db.execute("SELECT occurred_on, invoice_id FROM usage_records ORDER BY 1").fetchall()
+    db.close()
+    # January's record was billed by the January invoice; February's is not billed yet.
+    assert marks == [("2026-01-10", jan.invoice_ids[0]), ("2026-02-03", None)]
+    migrate.upgrade(url)
+    reopened = open_app(home, as_of=date(2026, 2, 6))
+    try:
+        rows = usage_rows(reopened.ctx, usage_ids(reopened.ctx, UsageQuery()))
+        assert [(r.occurred_on, r.billed) for r in rows] == [
+            (date(2026, 2, 3), False),
+            (date(2026, 1, 10), True),
+        ]
+    finally:
+        reopened.close()

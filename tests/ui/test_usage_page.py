@@ -273,7 +273,7 @@ def test_the_usage_list_filters_totals_and_corrects_until_invoiced(
     dialog.quantity.setText("90")
     dialog.ok_button.click()
     gui.idle()
-    assert warnings and "already on an issued invoice" in warnings[0]
+    assert warnings and "already on an invoice" in warnings[0]
     stored = usage_rows(gui.ctx, [october.id])[0]
     assert stored.quantity == D(100) and stored.billed
 

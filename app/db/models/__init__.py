@@ -30,7 +30,7 @@ from app.db.models.payments import (
     BankProfile,
     Payment,
 )
-from app.db.models.usage import Milestone, UsageRecord
+from app.db.models.usage import Milestone, UsageBilling, UsageRecord
 
 __all__ = [
     "Allocation",
@@ -60,5 +60,6 @@ __all__ = [
     "SchedulePause",
     "ScheduleSkip",
     "Setting",
+    "UsageBilling",
     "UsageRecord",
 ]

@@ -13,7 +13,7 @@ from app.db.types import MinorUnits, ScaledDecimal, UTCDateTime
 
 
 class UsageRecord(Base):
-    """One metered quantity or time entry, kept raw; billed once by one invoice."""
+    """One metered quantity or time entry, kept raw; billed once (see UsageBilling)."""
 
     __tablename__ = "usage_records"
 
@@ -30,14 +30,38 @@ class UsageRecord(Base):
     # The source's record id, or a fingerprint of the row: re-importing adds nothing.
     record_key: Mapped[str] = mapped_column(String(100))
     raw: Mapped[str] = mapped_column(Text, default="")
-    invoice_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invoices.id"), nullable=True, index=True
-    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         UniqueConstraint("record_key", "client_id", name="uq_usage_records_client_key"),
         Index("ix_usage_records_schedule_item_day", "schedule_id", "item", "occurred_on"),
+    )
+
+
+class UsageBilling(Base):
+    """One invoice billed one item's records of one date range, up to a record id.
+
+    Records are only ever added, with growing ids, and a billed record cannot be
+    changed, so "billed" is a fact about the range: a record of ``item`` dated in
+    [period_start, period_end] with ``id <= through_record_id`` was counted.  One row
+    per invoice and item instead of a mark on each of a million records; deleting a
+    draft deletes its rows, which gives the records back to the next bill run.
+    """
+
+    __tablename__ = "usage_billings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id"))
+    item: Mapped[str] = mapped_column(String(100))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    through_record_id: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_usage_billings_schedule_item_start", "schedule_id", "item", "period_start"),
     )
 
 
