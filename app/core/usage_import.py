@@ -124,7 +124,11 @@ def _date(text: str, day_first: bool) -> date:
 
 
 def _key(cells: list[str], seen: Counter[str]) -> str:
-    basis = "\x1f".join(c.strip().casefold() for c in cells)
+    """The row's fingerprint: its stripped cells, case-folded, joined by U+001F, SHA-256.
+
+    Cells arrive stripped, and folding the joined text folds each cell the same way.
+    """
+    basis = "\x1f".join(cells).casefold()
     digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]
     seen[digest] += 1
     return f"fp:{digest}#{seen[digest]}"
@@ -162,36 +166,45 @@ def read_usage(
         decimal_mark=decimal_mark or _decimal_mark(qty_values),
     )
     seen: Counter[str] = Counter()
+    dates: dict[str, date] = {}  # a file has few distinct days and many rows per day
+    plain_point = out.decimal_mark == "."
+    yes_or_no = _TRUE | _FALSE
     for line, cells in rows:
-        c = Cells(line, cells, cols)
+        c = Cells(line, cells, cols)  # cells come stripped from read_csv_table
+        get = c.get
         try:
-            qty_text = c.get("quantity")
+            qty_text = get("quantity")
             qty = (
                 Decimal(qty_text)
-                if _PLAIN.match(qty_text) and out.decimal_mark == "."
+                if plain_point and _PLAIN.match(qty_text)
                 else parse_amount(qty_text, out.decimal_mark)
             )
             if qty < 0:
                 raise ValueError("negative quantity (record a correction instead)")
-            rate_text = c.get("rate")
-            billable_text = c.get("billable").strip().lower()
-            if billable_text and billable_text not in _TRUE | _FALSE:
-                raise ValueError(f"billable {c.get('billable')!r} is not yes or no")
-            if not c.get("client"):
+            rate_text = get("rate")
+            billable_text = get("billable").lower()
+            if billable_text and billable_text not in yes_or_no:
+                raise ValueError(f"billable {get('billable')!r} is not yes or no")
+            client = get("client")
+            if not client:
                 raise ValueError("no client")
+            date_text = get("date")
+            occurred_on = dates.get(date_text)
+            if occurred_on is None:
+                occurred_on = dates[date_text] = _date(date_text, out.day_first)
+            record_id = get("record_id")
+            person = get("person")
             out.rows.append(
                 UsageRow(
                     line=line,
-                    record_key=f"id:{c.get('record_id')}"
-                    if c.get("record_id")
-                    else _key(cells, seen),
-                    client=c.get("client"),
-                    schedule=c.get("schedule"),
-                    item=c.get("item") or ("hours" if c.get("person") else "usage"),
-                    occurred_on=_date(c.get("date"), out.day_first),
+                    record_key=f"id:{record_id}" if record_id else _key(cells, seen),
+                    client=client,
+                    schedule=get("schedule"),
+                    item=get("item") or ("hours" if person else "usage"),
+                    occurred_on=occurred_on,
                     quantity=qty,
-                    description=c.get("description"),
-                    person=c.get("person"),
+                    description=get("description"),
+                    person=person,
                     rate=parse_amount(rate_text, out.decimal_mark) if rate_text else None,
                     billable=billable_text not in _FALSE,
                     raw=";".join(cells),

@@ -1,6 +1,7 @@
 """Engines and sessions for SQLite (the default) or PostgreSQL (a shared server).
 
-SQLite gets WAL, foreign keys and a busy timeout on every connection.  Writes
+SQLite gets WAL, foreign keys, a busy timeout and a 64 MiB page cache on every
+connection.  Writes
 begin with ``BEGIN IMMEDIATE`` so a write transaction takes the database's one
 write lock up front instead of failing half-way with "database is locked";
 reads use a second engine with ordinary deferred transactions, so lists and
@@ -17,6 +18,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
+# Page cache per connection, in KiB (SQLite's default is 2 MiB).  Bulk imports insert
+# into B-tree indexes at random places; with the default the same pages are read
+# again and again, and a 1,000,000-row usage import stores half as fast.  The cache
+# only grows as pages are used.
+CACHE_KIB = 65_536
 
 
 def sqlite_url(path: Path) -> str:
@@ -33,6 +39,7 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

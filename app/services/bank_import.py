@@ -296,13 +296,20 @@ def import_statement(
     data = read_file(path)
     with ctx.uow() as uow, collector_paused():
         s = uow.session
-        saved = False
-        if profile is None and _is_delimited(data, path.name):
-            found, detection, saved = _detected_or_saved(s, data, path.name)
-            profile = found if saved else None
-            if unattended and not saved and found is not None and detection is not None:
-                _refuse_guessed_layout(path.name, found, detection)
-        statement = parse_statement(data, path.name, profile, progress, cancel)
+        given = profile is not None
+        saved_one: list[CsvProfile] = []
+
+        def saved_layout(signature: str) -> CsvProfile | None:
+            found = _saved_profile(s, signature)
+            saved_one.extend([found] if found is not None else [])
+            return found
+
+        statement = parse_statement(
+            data, path.name, profile, progress, cancel, saved_layout=saved_layout
+        )
+        saved = bool(saved_one)
+        if unattended and not given and not saved and statement.layout is not None:
+            _refuse_guessed_layout(path.name, statement.layout, statement.detection)
         if statement.problems and not accept_problems:
             raise UnreadableLines(path.name, statement.problems)
         if not statement.lines:
@@ -320,7 +327,7 @@ def import_statement(
             lines_in_file=len(statement.lines),
             pending_skipped=len(statement.pending),
             problems=list(statement.problems),
-            profile_used="saved" if saved else ("given" if profile else "detected"),
+            profile_used="saved" if saved else ("given" if given else "detected"),
         )
         sha = hashlib.sha256(data).hexdigest()
         imp = m.BankImport(
@@ -353,15 +360,14 @@ def import_statement(
         imp.imported_count = result.imported = len(rows)
         imp.duplicate_count = result.duplicates
         result.import_id = imp.id
-        if save_profile and profile is None and _is_delimited(data, path.name):
-            profile, _detection = detect_csv_profile(data, path.name)  # remember what was detected
-        if save_profile and profile is not None:
+        layout = profile or statement.layout  # given, saved, or detected from the whole file
+        if save_profile and layout is not None:
             s.add(
                 m.BankProfile(
                     name=f"{name} ({path.name})",
                     account_id=acct.id,
-                    header_signature=profile.signature,
-                    profile_json=json.dumps(profile.to_dict()),
+                    header_signature=layout.signature,
+                    profile_json=json.dumps(layout.to_dict()),
                     created_at=ctx.clock.now_utc(),
                 )
             )

@@ -116,3 +116,19 @@ def test_bad_tier_setups_are_refused() -> None:
                 PricingModel.TIERED, tiers=(Tier(D(10), D(1)), Tier(D(5), D(1)), Tier(None, D(1)))
             ),
         )
+
+
+def test_a_row_without_a_record_id_keeps_the_fingerprint_of_earlier_versions() -> None:
+    """Re-importing a file must find the records stored by any earlier version, so the
+    fingerprint recipe is fixed: stripped cells, case-folded, joined by U+001F,
+    SHA-256, first 24 hex digits, then '#' and the occurrence in the file."""
+    import hashlib
+
+    from app.core.usage_import import read_usage
+
+    data = "Client;Item;Date;Quantity\n ACME Ltd ;API;03.01.2026;700\nACME Ltd;API;03.01.2026;700\n"
+    parsed = read_usage(data.encode())
+    basis = "\x1f".join(["acme ltd", "api", "03.01.2026", "700"])
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:24]
+    # the two rows are the same once stripped and folded: occurrences 1 and 2
+    assert [r.record_key for r in parsed.rows] == [f"fp:{digest}#1", f"fp:{digest}#2"]

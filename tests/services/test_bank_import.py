@@ -223,3 +223,27 @@ def test_a_statement_headed_in_an_unknown_language_still_imports_unattended(
     amounts = sorted(r[0] for r in db.execute("SELECT amount_minor FROM bank_lines"))
     db.close()
     assert amounts == [-300, 1250]
+
+
+def test_a_saved_layout_reads_the_next_file_with_the_same_header(
+    ctx: Any, home: Path, tmp_path: Path
+) -> None:
+    """The first file's detected layout is saved (with the date order the whole file
+    settled: 13.02 is day first); the next file with that header is read with it, even
+    though its own dates (01.02, 02.03) could be either order."""
+    header = "Datum;Verwendungszweck;Betrag\n"
+    first = tmp_path / "january.csv"
+    first.write_text(header + "05.01.2026;Invoice 1;10,00\n13.02.2026;Invoice 2;20,00\n")
+    result = import_statement(ctx, first, save_profile=True)
+    assert (result.imported, result.profile_used) == (2, "detected")
+    second = tmp_path / "march.csv"
+    second.write_text(header + "01.02.2026;Invoice 3;30,00\n02.03.2026;Invoice 4;40,00\n")
+    again = import_statement(ctx, second)
+    assert (again.imported, again.profile_used) == (2, "saved")
+    db = sqlite3.connect(home / "counterfoil.sqlite3")
+    dates = [r[0] for r in db.execute("SELECT booking_date FROM bank_lines ORDER BY id")]
+    profiles = db.execute("SELECT count(*) FROM bank_profiles").fetchone()[0]
+    db.close()
+    # day first: 01.02 is 1 February and 02.03 is 2 March
+    assert dates[2:] == ["2026-02-01", "2026-03-02"]
+    assert profiles == 1

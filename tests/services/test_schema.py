@@ -51,6 +51,8 @@ def test_every_connection_has_wal_foreign_keys_and_busy_timeout(app: object) -> 
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        # a negative size is KiB: at least 16 MiB, not SQLite's default 2 MiB
+        assert s.execute(text("PRAGMA cache_size")).scalar() <= -16 * 1024
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class Statement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     skipped: int = 0
+    layout: Any = None  # the CsvProfile that read a delimited file; None for other formats
 
     @property
     def booked(self) -> list[StatementLine]:

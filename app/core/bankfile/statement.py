@@ -81,6 +81,9 @@ def detect_csv_profile(
     return profile, detection
 
 
+SavedLayout = Callable[[str], CsvProfile | None]
+
+
 def parse_statement(
     data: bytes,
     filename: str = "",
@@ -89,6 +92,7 @@ def parse_statement(
     cancel: Cancel | None = None,
     *,
     encoding_detector: EncodingDetector | None = None,
+    saved_layout: SavedLayout | None = None,
 ) -> Statement:
     """Read a bank statement export of any supported format.
 
@@ -98,6 +102,11 @@ def parse_statement(
     called now and then; ``cancel()`` returning True stops the work with
     ``StatementCancelled``.
 
+    ``saved_layout(signature)`` lets the caller supply a profile saved for the
+    detected header; it is asked once, after detection, so a file is decoded
+    and its layout detected once whether or not a saved profile takes over.
+    ``Statement.layout`` tells which CSV profile read the lines.
+
     The cyclic garbage collector is paused while the file is read (the many
     small objects made here hold no cycles; rescanning them would cost a
     third of the time) and switched back on afterwards.
@@ -105,7 +114,7 @@ def parse_statement(
     check_size(len(data), filename)
     refuse_unreadable(data, filename)
     with collector_paused():
-        return _parse(data, filename, profile, progress, cancel, encoding_detector)
+        return _parse(data, filename, profile, progress, cancel, encoding_detector, saved_layout)
 
 
 def _parse(
@@ -115,6 +124,7 @@ def _parse(
     progress: Progress | None,
     cancel: Cancel | None,
     encoding_detector: EncodingDetector | None,
+    saved_layout: SavedLayout | None = None,
 ) -> Statement:
     guess, encoding_choice = _decode(
         data, filename, encoding_detector, profile.encoding if profile else None
@@ -128,27 +138,32 @@ def _parse(
         return parse_camt(guess.text, filename, guess.encoding, encoding_choice)
     if fmt is FileFormat.MT940:
         return parse_mt940(guess.text, filename, guess.encoding, encoding_choice)
-    return _parse_csv(guess, encoding_choice, filename, profile, progress, cancel)
+    if profile is not None:
+        choices = [Choice("profile", profile.signature, False, "a saved import profile")]
+        return _parse_csv(
+            guess, encoding_choice, filename, profile, choices, False, progress, cancel
+        )
+    try:
+        detected, choices = detect_layout(guess.text, filename)
+    except CsvDetectionError as exc:
+        raise StatementError(filename, None, str(exc)) from exc
+    saved = saved_layout(detected.signature) if saved_layout is not None else None
+    if saved is not None:  # read again in the saved profile's encoding
+        return _parse(data, filename, saved, progress, cancel, encoding_detector)
+    detected = detected.with_changes(encoding=guess.encoding)
+    return _parse_csv(guess, encoding_choice, filename, detected, choices, True, progress, cancel)
 
 
 def _parse_csv(
     guess: EncodingGuess,
     encoding_choice: Choice,
     filename: str,
-    profile: CsvProfile | None,
+    profile: CsvProfile,
+    choices: list[Choice],
+    detected: bool,
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> Statement:
-    choices: list[Choice] = []
-    detected = profile is None
-    if profile is None:
-        try:
-            profile, choices = detect_layout(guess.text, filename)
-        except CsvDetectionError as exc:
-            raise StatementError(filename, None, str(exc)) from exc
-        profile = profile.with_changes(encoding=guess.encoding)
-    else:
-        choices = [Choice("profile", profile.signature, False, "a saved import profile")]
     try:
         result = parse_delimited(guess.text, profile, progress, cancel)
     except ValueError as exc:
@@ -178,4 +193,5 @@ def _parse_csv(
         detection=detection,
         account_id=result.account_id,
         skipped=result.skipped,
+        layout=profile,
     )

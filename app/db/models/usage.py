@@ -18,7 +18,8 @@ class UsageRecord(Base):
     __tablename__ = "usage_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    # no index of its own: the unique (client_id, record_key) index starts with it
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id"), nullable=True)
     item: Mapped[str] = mapped_column(String(100))
     occurred_on: Mapped[date] = mapped_column(Date)
@@ -33,7 +34,7 @@ class UsageRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        UniqueConstraint("record_key", "client_id", name="uq_usage_records_client_key"),
+        UniqueConstraint("client_id", "record_key", name="uq_usage_records_client_key"),
         Index("ix_usage_records_schedule_item_day", "schedule_id", "item", "occurred_on"),
     )
 

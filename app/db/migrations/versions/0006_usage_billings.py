@@ -1,10 +1,11 @@
-"""usage billed by range instead of a mark on every record
+"""usage billed by range instead of a mark on every record; leaner usage indexes
 
 A bill run used to write the invoice id into each usage record it counted: one
 row update per record, a million for a month of a busy meter, and a foreign key
 that made a usage draft impossible to delete.  ``usage_billings`` keeps one row
 per invoice and item: the date range it billed and the highest record id that
-existed then.  Existing marks become such rows.
+existed then.  Existing marks become such rows.  The unique key of a record puts
+the client first, which makes the separate client index redundant.
 
 Revision ID: 0006
 Revises: 0005
@@ -67,10 +68,22 @@ def upgrade() -> None:
             batch_op.f("fk_usage_records_invoice_id_invoices"), type_="foreignkey"
         )
         batch_op.drop_column("invoice_id")
+        # client first: the same index then serves look-ups by client, and the
+        # separate client index (one more B-tree to update per imported record) goes
+        batch_op.drop_index(batch_op.f("ix_usage_records_client_id"))
+        batch_op.drop_constraint("uq_usage_records_client_key", type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_usage_records_client_key", ["client_id", "record_key"]
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("usage_records", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_usage_records_client_key", type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_usage_records_client_key", ["record_key", "client_id"]
+        )
+        batch_op.create_index(batch_op.f("ix_usage_records_client_id"), ["client_id"], unique=False)
         batch_op.add_column(sa.Column("invoice_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_usage_records_invoice_id_invoices"), "invoices", ["invoice_id"], ["id"]
