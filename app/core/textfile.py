@@ -110,8 +110,9 @@ def read_csv_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]],
     rows: list[tuple[int, list[str]]] = []
     try:
         for record in reader:
-            if any(cell.strip() for cell in record):
-                rows.append((reader.line_num, [c.strip() for c in record]))
+            cells = [c.strip() for c in record]
+            if any(cells):
+                rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise TextFileError(f"malformed CSV ({exc})", line=reader.line_num) from None
     return header, rows, encoding, delimiter

@@ -16,10 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from app.core.amounts import AmountParseError, parse_amount
 from app.core.client_import import RowError
-from app.core.sheet_import import Cells, map_header
+from app.core.sheet_import import map_header
 from app.core.textfile import TextFileError, read_csv_table
 
 USAGE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -57,8 +58,9 @@ _TRUE = {"yes", "y", "true", "1", "billable", "x", "ja", "oui"}
 _FALSE = {"no", "n", "false", "0", "non-billable", "nonbillable", "nein", "non"}
 
 
-@dataclass(frozen=True)
-class UsageRow:
+class UsageRow(NamedTuple):
+    """One readable record (a named tuple: a million are made per large file)."""
+
     line: int
     record_key: str
     client: str
@@ -94,9 +96,13 @@ def _day_first(values: list[str]) -> bool:
     return not month_first
 
 
+_COMMA_DECIMALS = re.compile(r",\d{1,2}$")
+_POINT_DECIMALS = re.compile(r"\.\d{1,2}$")
+
+
 def _decimal_mark(values: list[str]) -> str:
-    comma = sum(1 for v in values if re.search(r",\d{1,2}$", v.strip()))
-    point = sum(1 for v in values if re.search(r"\.\d{1,2}$", v.strip()))
+    comma = sum(1 for v in values if _COMMA_DECIMALS.search(v.strip()))
+    point = sum(1 for v in values if _POINT_DECIMALS.search(v.strip()))
     return "," if comma > point else "."
 
 
@@ -169,11 +175,28 @@ def read_usage(
     dates: dict[str, date] = {}  # a file has few distinct days and many rows per day
     plain_point = out.decimal_mark == "."
     yes_or_no = _TRUE | _FALSE
-    for line, cells in rows:
-        c = Cells(line, cells, cols)  # cells come stripped from read_csv_table
-        get = c.get
+    # Cells by plain index (a million rows): an absent field reads the last cell of
+    # the padding, which is always empty; short rows are padded with empty cells.
+    at = {f: cols.get(f, -1) for f in USAGE_HEADERS}
+    i_qty, i_rate, i_billable, i_client, i_date = (
+        at["quantity"],
+        at["rate"],
+        at["billable"],
+        at["client"],
+        at["date"],
+    )
+    i_record, i_person, i_schedule, i_item, i_description = (
+        at["record_id"],
+        at["person"],
+        at["schedule"],
+        at["item"],
+        at["description"],
+    )
+    blank = [""] * (max(cols.values()) + 2)
+    for line, cells in rows:  # cells come stripped from read_csv_table
+        row = cells + blank
         try:
-            qty_text = get("quantity")
+            qty_text = row[i_qty]
             qty = (
                 Decimal(qty_text)
                 if plain_point and _PLAIN.match(qty_text)
@@ -181,29 +204,29 @@ def read_usage(
             )
             if qty < 0:
                 raise ValueError("negative quantity (record a correction instead)")
-            rate_text = get("rate")
-            billable_text = get("billable").lower()
+            rate_text = row[i_rate]
+            billable_text = row[i_billable].lower()
             if billable_text and billable_text not in yes_or_no:
-                raise ValueError(f"billable {get('billable')!r} is not yes or no")
-            client = get("client")
+                raise ValueError(f"billable {row[i_billable]!r} is not yes or no")
+            client = row[i_client]
             if not client:
                 raise ValueError("no client")
-            date_text = get("date")
+            date_text = row[i_date]
             occurred_on = dates.get(date_text)
             if occurred_on is None:
                 occurred_on = dates[date_text] = _date(date_text, out.day_first)
-            record_id = get("record_id")
-            person = get("person")
+            record_id = row[i_record]
+            person = row[i_person]
             out.rows.append(
                 UsageRow(
                     line=line,
                     record_key=f"id:{record_id}" if record_id else _key(cells, seen),
                     client=client,
-                    schedule=get("schedule"),
-                    item=get("item") or ("hours" if person else "usage"),
+                    schedule=row[i_schedule],
+                    item=row[i_item] or ("hours" if person else "usage"),
                     occurred_on=occurred_on,
                     quantity=qty,
-                    description=get("description"),
+                    description=row[i_description],
                     person=person,
                     rate=parse_amount(rate_text, out.decimal_mark) if rate_text else None,
                     billable=billable_text not in _FALSE,

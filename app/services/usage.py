@@ -143,29 +143,29 @@ def import_usage(
         now = ctx.clock.now_utc()
         rows = []
         for row, client_id, schedule_id, rate_minor in prepared:
-            if (client_id, row.record_key) in existing:
+            key = (client_id, row.record_key)
+            if key in existing:
                 report.duplicates += 1
                 continue
-            existing.add((client_id, row.record_key))
-            if schedule_id and any(
-                a <= row.occurred_on <= b for a, b in invoiced.get(schedule_id, [])
-            ):
+            existing.add(key)
+            periods = invoiced.get(schedule_id) if schedule_id else None
+            if periods and any(a <= row.occurred_on <= b for a, b in periods):
                 report.late += 1
             rows.append(
-                {
-                    "client_id": client_id,
-                    "schedule_id": schedule_id,
-                    "item": row.item,
-                    "occurred_on": row.occurred_on,
-                    "quantity": row.quantity,
-                    "description": row.description,
-                    "person": row.person,
-                    "rate_minor": rate_minor,
-                    "billable": row.billable,
-                    "record_key": row.record_key,
-                    "raw": row.raw,
-                    "created_at": now,
-                }
+                (
+                    client_id,
+                    schedule_id,
+                    row.item,
+                    row.occurred_on,
+                    row.quantity,
+                    row.description,
+                    row.person,
+                    rate_minor,
+                    row.billable,
+                    row.record_key,
+                    row.raw,
+                    now,
+                )
             )
         _store_records(s, rows)
 
@@ -229,35 +229,30 @@ _COLUMNS = (
 )
 
 
-def _store_records(s: Session, rows: list[dict[str, Any]]) -> None:
-    """One executemany; on SQLite straight to the driver (values in SQLAlchemy's stored form)."""
+def _store_records(s: Session, rows: list[tuple[Any, ...]]) -> None:
+    """One executemany of tuples in ``_COLUMNS`` order; on SQLite straight to the driver
+    (values in SQLAlchemy's stored form), elsewhere through the Core insert."""
     if not rows:
         return
     conn = s.connection()
     if conn.dialect.name != "sqlite":
-        conn.execute(m.UsageRecord.__table__.insert(), rows)
+        conn.execute(m.UsageRecord.__table__.insert(), [dict(zip(_COLUMNS, r)) for r in rows])
         return
-    created = rows[0]["created_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    quantity_type = m.UsageRecord.__table__.c.quantity.type  # ScaledDecimal: refuses >6 decimals
+    created = rows[0][11].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    bind_quantity = m.UsageRecord.__table__.c.quantity.type.bind_processor(conn.dialect)
+    iso: dict[date, str] = {}
+    driver_rows = []
+    for r in rows:
+        day = r[3]
+        day_text = iso.get(day)
+        if day_text is None:
+            day_text = iso[day] = day.isoformat()
+        quantity = r[4] if bind_quantity is None else bind_quantity(r[4])
+        driver_rows.append((*r[:3], day_text, quantity, *r[5:8], int(r[8]), r[9], r[10], created))
     conn.exec_driver_sql(
-        f"INSERT INTO usage_records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-        [
-            (
-                r["client_id"],
-                r["schedule_id"],
-                r["item"],
-                r["occurred_on"].isoformat(),
-                quantity_type.process_bind_param(r["quantity"], conn.dialect),
-                r["description"],
-                r["person"],
-                r["rate_minor"],
-                int(r["billable"]),
-                r["record_key"],
-                r["raw"],
-                created,
-            )
-            for r in rows
-        ],
+        f"INSERT INTO usage_records ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+        driver_rows,
     )
 
 
