@@ -18,6 +18,7 @@ from app.db import models as m
 from app.services import invoicing
 from app.services.bill_run import run_bill_run
 from app.services.context import AppContext
+from app.services.demo_usage import load_demo_usage
 from app.services.schedules import (
     add_change,
     create_schedule,
@@ -82,6 +83,10 @@ def load_demo_billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
         pause_schedule(ctx, p.id, today - timedelta(days=200))
         resume_schedule(ctx, p.id, today - timedelta(days=140))
         set_status(ctx, schedules[2].id, "ended")
+    # metered, time-sheet and milestone agreements, with their own random stream so
+    # the rest of the demo stays as it was
+    eur_clients = [c.id for c in clients if c.currency == "EUR"]
+    usage = load_demo_usage(ctx, random.Random(2026), eur_clients, VAT["EUR"])
     created = _replay_history(ctx, history_start, today)
     paid, bank_lines = _demo_payments(ctx, rng, today)
     return {
@@ -89,6 +94,7 @@ def load_demo_billing(ctx: AppContext, rng: random.Random) -> dict[str, int]:
         "invoices": created,
         "payments": paid,
         "bank_lines": bank_lines,
+        **usage,
     }
 
 

@@ -128,3 +128,41 @@ def test_every_report_runs_on_the_demo(demo: Any) -> None:
         start, new, expansion, contraction, churn, end = (row[i].minor for i in range(2, 8))
         # contraction and churn are shown negative: start + movements = end
         assert start + new + expansion + contraction + churn == end
+
+
+def test_the_demo_bills_its_api_plan_from_each_months_records(demo: Any) -> None:
+    """Every past month of the demo's metered plan is one invoice whose net amount is the
+    tiered price of that month's calls: 2,000 included, the next 10,000 at 0.010, the
+    rest at 0.004 — worked out here from the records, not by the rating code."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    with demo.ctx.uow.read() as uow:
+        s = uow.session
+        invoices = s.execute(
+            text(
+                "SELECT i.period_start, i.period_end, i.subtotal_minor FROM invoices i "
+                "JOIN schedules s ON s.id = i.schedule_id WHERE s.name = 'API platform' "
+                "ORDER BY i.period_start"
+            )
+        ).all()
+        assert len(invoices) >= 4
+        for start, end, net_minor in invoices:
+            calls = s.execute(
+                text(
+                    "SELECT sum(quantity) FROM usage_records WHERE item = 'api-calls' "
+                    "AND occurred_on BETWEEN :a AND :b"
+                ),
+                {"a": start, "b": end},
+            ).scalar_one()
+            q = Decimal(calls) / 10**6  # quantities are stored in millionths
+            billable = max(q - 2000, Decimal(0))
+            expected = min(billable, Decimal(10000)) * Decimal("0.010") + max(
+                billable - 10000, Decimal(0)
+            ) * Decimal("0.004")
+            cents = int((expected * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            assert net_minor == cents, (start, q)
+        open_records = s.execute(
+            text("SELECT count(*) FROM usage_records WHERE occurred_on >= :today"),
+            {"today": date(AS_OF.year, AS_OF.month, 1)},
+        ).scalar_one()
+        assert open_records > 0  # this month's usage waits for the month's end
