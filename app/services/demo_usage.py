@@ -42,48 +42,30 @@ def load_demo_usage(
     today = ctx.clock.today()
     start = date(today.year, today.month, 1) - relativedelta(months=5)
     api, hours, project = client_ids[:3]
-    create_schedule(
-        demo,
-        ScheduleData(
-            client_id=api,
-            name="API platform",
-            cadence=Cadence.MONTHLY,
-            start_date=start,
-            timing=Timing.ARREARS,
-            lines=(
-                ScheduleLineData(
-                    "API calls",
-                    Decimal(1),
-                    Decimal(0),
-                    vat,
-                    TaxCategory.STANDARD,
-                    pricing=API_TIERS,
-                    meter_item="api-calls",
-                ),
+    for client_id, name, line, pricing, item in (
+        (api, "API platform", "API calls", API_TIERS, "api-calls"),
+        (hours, "Consulting hours", "Consulting", Pricing(unit="h"), "consulting"),
+    ):
+        metered = ScheduleLineData(
+            line,
+            Decimal(1),
+            Decimal(0),
+            vat,
+            TaxCategory.STANDARD,
+            pricing=pricing,
+            meter_item=item,
+        )
+        create_schedule(
+            demo,
+            ScheduleData(
+                client_id=client_id,
+                name=name,
+                cadence=Cadence.MONTHLY,
+                start_date=start,
+                timing=Timing.ARREARS,
+                lines=(metered,),
             ),
-        ),
-    )
-    create_schedule(
-        demo,
-        ScheduleData(
-            client_id=hours,
-            name="Consulting hours",
-            cadence=Cadence.MONTHLY,
-            start_date=start,
-            timing=Timing.ARREARS,
-            lines=(
-                ScheduleLineData(
-                    "Consulting",
-                    Decimal(1),
-                    Decimal(0),
-                    vat,
-                    TaxCategory.STANDARD,
-                    pricing=Pricing(unit="h"),
-                    meter_item="consulting",
-                ),
-            ),
-        ),
-    )
+        )
     rows = ["Client;Item;Date;Quantity;Person;Rate;Description"]
     day = start
     while day <= today:

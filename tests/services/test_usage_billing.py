@@ -52,6 +52,21 @@ def metered(ctx: Any, pricing: Pricing = TIERS, item: str = "api") -> tuple[Any,
     return c, s
 
 
+def project(ctx: Any) -> Any:
+    """A milestone agreement's schedule for a new client (its plan is set by the test)."""
+    c = client(ctx, name="Project Client")
+    return create_schedule(
+        ctx,
+        ScheduleData(
+            client_id=c.id,
+            name="Website project",
+            cadence=Cadence.MONTHLY,
+            start_date=date(2026, 1, 1),
+            lines=(ScheduleLineData("Project", D(1), D(0), D(0)),),
+        ),
+    )
+
+
 def usage_csv(rows: list[str]) -> bytes:
     return ("Client;Item;Date;Quantity\n" + "\n".join(rows) + "\n").encode()
 
@@ -195,17 +210,7 @@ def test_preview_shows_the_next_invoice_with_the_records_so_far(ctx: Any) -> Non
 
 
 def test_milestones_bill_once_and_sum_exactly_to_the_contract(ctx: Any) -> None:
-    c = client(ctx, name="Project Client")
-    s = create_schedule(
-        ctx,
-        ScheduleData(
-            client_id=c.id,
-            name="Website project",
-            cadence=Cadence.MONTHLY,
-            start_date=date(2026, 1, 1),
-            lines=(ScheduleLineData("Project", D(1), D(0), D(0)),),
-        ),
-    )
+    s = project(ctx)
     plan = set_plan(
         ctx,
         s.id,
@@ -280,17 +285,7 @@ def test_deleting_a_usage_draft_gives_its_records_back_to_the_next_run(
 
 
 def test_deleting_a_milestone_draft_gives_the_milestone_back(ctx: Any) -> None:
-    c = client(ctx, name="Project Client")
-    s = create_schedule(
-        ctx,
-        ScheduleData(
-            client_id=c.id,
-            name="Website project",
-            cadence=Cadence.MONTHLY,
-            start_date=date(2026, 1, 1),
-            lines=(ScheduleLineData("Project", D(1), D(0), D(0)),),
-        ),
-    )
+    s = project(ctx)
     set_plan(
         ctx,
         s.id,
