@@ -155,8 +155,8 @@ def launch_gui(argv: Sequence[str]) -> int:
     window = MainWindow()
     probe = _Probe(window, started) if os.environ.get(PROBE_ENV) else None
     launcher = Launcher(window, args, probe)
+    launcher.start()  # the database opens in its worker while the window paints
     window.show()
-    QTimer.singleShot(0, launcher.start)
     code = qapp.exec()
     launcher.shutdown()
     lock.unlock()
