@@ -1,4 +1,4 @@
-"""``pay``, ``list payments``, ``undo-allocation``: recording money by hand."""
+"""``pay``, ``list payments``, ``undo-allocation``, ``reconcile``, ``bank-line …``: money in."""
 
 from __future__ import annotations
 
@@ -24,6 +24,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("reconcile", help="match bank lines to open invoices; apply the sure ones")
     p.set_defaults(handler=cmd_reconcile)
+
+    p = sub.add_parser("bank-line", help="decide about one bank line (see 'list bank-lines')")
+    sp = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, help_text, handler in (
+        ("accept", "apply the suggestion, or the invoices named, and learn the payer", cmd_accept),
+        ("reject", "not these invoices (all suggested, unless named): never again", cmd_reject),
+    ):
+        a = sp.add_parser(name, help=help_text)
+        a.add_argument("id", type=int, help="bank line id")
+        a.add_argument("invoices", nargs="*", metavar="NUMBER", help="invoice number(s)")
+        a.set_defaults(handler=handler)
+    a = sp.add_parser("undo", help="undo a match: the invoices reopen, the payer is forgotten")
+    a.add_argument("id", type=int, help="bank line id")
+    a.set_defaults(handler=cmd_unmatch)
+    a = sp.add_parser("ignore", help="not a payment to match (or --undo: back to the list)")
+    a.add_argument("id", type=int, help="bank line id")
+    a.add_argument("--undo", action="store_true")
+    a.set_defaults(handler=cmd_ignore)
 
     p = sub.add_parser(
         "undo-allocation", help="undo one allocation (the invoice reopens at its former balance)"
@@ -200,6 +218,51 @@ def cmd_reconcile(args: argparse.Namespace, out: Output) -> int:
         f"{result.outgoing} outgoing.",
     )
     return 0
+
+
+def _line_result(app: object, line_id: int, out: Output, done: str) -> int:
+    from app.services.reconcile import bank_line_rows
+
+    row = bank_line_rows(app.ctx, [line_id])[0]  # type: ignore[attr-defined]
+    out.result(
+        {"id": row.id, "status": row.status, "match": row.match_kind},
+        f"Bank line {row.id} {done}: now {row.status}.",
+    )
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import accept
+
+    with opened(args, actor="cli:bank-line") as app:
+        ids = [invoice_id_of(app, n) for n in args.invoices] or None
+        accept(app.ctx, args.id, ids)
+        return _line_result(app, args.id, out, "accepted")
+
+
+def cmd_reject(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import reject
+
+    with opened(args, actor="cli:bank-line") as app:
+        ids = [invoice_id_of(app, n) for n in args.invoices] or None
+        reject(app.ctx, args.id, ids)
+        return _line_result(app, args.id, out, "rejected")
+
+
+def cmd_unmatch(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import undo
+
+    with opened(args, actor="cli:bank-line") as app:
+        undo(app.ctx, args.id)
+        return _line_result(app, args.id, out, "undone")
+
+
+def cmd_ignore(args: argparse.Namespace, out: Output) -> int:
+    from app.services.reconcile import ignore
+
+    with opened(args, actor="cli:bank-line") as app:
+        ignore(app.ctx, args.id, not args.undo)
+        return _line_result(app, args.id, out, "back in the list" if args.undo else "ignored")
 
 
 @noun(
