@@ -48,7 +48,7 @@ def _combo(items: list[tuple[str, str]]) -> QComboBox:
     return box
 
 
-def _select(box: QComboBox, value: str, label: str | None = None) -> None:
+def _choose(box: QComboBox, value: str, label: str | None = None) -> None:
     idx = box.findData(value)
     if idx < 0:
         box.addItem(label or value, value)
@@ -186,14 +186,14 @@ class LayoutForm(QWidget):
         self._filling = False
 
     def _show(self, profile: CsvProfile, examples: list[str]) -> None:
-        _select(self.encoding, profile.encoding or "utf-8")
-        _select(self.delimiter, profile.delimiter, repr(profile.delimiter))
+        _choose(self.encoding, profile.encoding or "utf-8")
+        _choose(self.delimiter, profile.delimiter, repr(profile.delimiter))
         self.has_header.setChecked(profile.has_header)
         self.skip.setValue(profile.skip_records)
-        _select(self.decimal_mark, profile.decimal_mark)
-        _select(self.date_format, profile.date_format, date_label(profile.date_format))
+        _choose(self.decimal_mark, profile.decimal_mark)
+        _choose(self.date_format, profile.date_format, date_label(profile.date_format))
         self._show_order(profile.date_format)
-        _select(self.convention, profile.amount_convention.value)
+        _choose(self.convention, profile.amount_convention.value)
         self.columns.set_columns(profile.columns, profile.header, examples)
 
     def _show_order(self, fmt: str) -> None:
@@ -211,7 +211,7 @@ class LayoutForm(QWidget):
             wanted_month_first = self.order.currentData() == "month"
             if is_day_month_ambiguous(fmt) and fmt.startswith("%m") != wanted_month_first:
                 fmt = swap_day_month(fmt)
-                _select(self.date_format, fmt, date_label(fmt))
+                _choose(self.date_format, fmt, date_label(fmt))
         elif key == "date_format":
             self._show_order(self.date_format.currentData())
         self._filling = False
