@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -43,6 +43,7 @@ from app.ui.widgets.bank_reconcile_bar import ReconcileBar
 from app.ui.widgets.bank_triage import BankTriage
 from app.ui.widgets.figures import Figures
 from app.ui.widgets.filter_chips import FilterChips
+from app.ui.widgets.list_page import search_as_you_type
 from app.ui.widgets.tables import EmptyHint, list_view
 
 WIDGET_KEYS = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -123,9 +124,7 @@ class BankPage(BankTriage, Page):
         layout.addWidget(self.triage, 1)
         layout.addLayout(bottom)
 
-        self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.chips.changed.connect(lambda _k: self.refresh())
         self.import_button.clicked.connect(lambda: self.import_statement())
         self.accept_all_button.clicked.connect(self.accept_above)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from app.ui.dialogs.client_dialog import ClientDialog
 from app.ui.handle import AppHandle
 from app.ui.models.lazy_table import Column, LazyTableModel
 from app.ui.pages.base import Page, page_header
+from app.ui.widgets.list_page import master_detail, search_as_you_type
 
 
 def _balance(r: ClientRow) -> str:
@@ -118,23 +118,14 @@ class ClientsPage(Page):
         toolbar.addWidget(self.archive_button)
         toolbar.addWidget(self.add_button)
 
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([700, 300])
+        split = master_detail(self.table, self.detail, (700, 300), stretch=(3, 1))
 
         layout = QVBoxLayout(self)
         layout.addWidget(page_header("Clients", "Everyone you bill"))
         layout.addLayout(toolbar)
         layout.addWidget(split, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.show_archived.toggled.connect(lambda _c: self.refresh())
         self.add_button.clicked.connect(self.add_client)
         self.edit_button.clicked.connect(self.edit_selected)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -39,6 +39,7 @@ from app.ui.pages.base import Page, page_header
 from app.ui.widgets.badges import MUTED
 from app.ui.widgets.exception_detail import SEVERITY_COLOURS, ExceptionDetailPane
 from app.ui.widgets.filter_chips import FilterChips
+from app.ui.widgets.list_page import search_as_you_type
 from app.ui.widgets.prompts import ReasonDialog
 from app.ui.widgets.sidebar_badge import REFRESH_ON
 from app.ui.widgets.tables import EmptyHint, list_view
@@ -133,9 +134,7 @@ class ExceptionsPage(Page):
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
-        self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.chips.changed.connect(lambda _k: self.refresh())
         self.groups.currentItemChanged.connect(self._on_group)
         self.scan_button.clicked.connect(self.scan)

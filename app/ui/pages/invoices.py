@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from app.ui.widgets.invoice_list import (
     list_with_totals,
 )
 from app.ui.widgets.invoice_pane import InvoiceDetailPane
+from app.ui.widgets.list_page import master_detail, search_as_you_type
 from app.ui.widgets.tables import EmptyHint, list_view
 from app.ui.widgets.totals_footer import TotalsFooter
 
@@ -105,13 +105,7 @@ class InvoicesPage(InvoiceActions, Page):
         ul.setContentsMargins(0, 0, 0, 0)
         ul.addWidget(self.table, 1)
         ul.addWidget(self.footer)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(self.pane)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([380, 300])
-        split.setChildrenCollapsible(False)
+        split = master_detail(upper, self.pane, (380, 300), vertical=True, collapsible=False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(page_header("Invoices", "Every invoice and credit note, with its status"))
@@ -119,11 +113,9 @@ class InvoicesPage(InvoiceActions, Page):
         layout.addWidget(self.chips)
         layout.addWidget(split, 1)
 
-        self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.refresh)
+        search_as_you_type(self, self.search, self.refresh)
         self._detail_timer = QTimer(self, singleShot=True, interval=60)
         self._detail_timer.timeout.connect(self._load_detail)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.client_filter.client_changed.connect(lambda _c: self.refresh())
         self.chips.changed.connect(lambda _k: self.refresh())
         self.new_button.clicked.connect(self.new_invoice)

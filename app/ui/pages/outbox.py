@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +32,7 @@ from app.ui.handle import AppHandle
 from app.ui.models.lazy_table import Column, LazyTableModel
 from app.ui.pages.base import Page, page_header
 from app.ui.widgets.filter_chips import FilterChips
+from app.ui.widgets.list_page import search_as_you_type
 from app.ui.widgets.tables import EmptyHint, list_view
 
 CHIPS = [
@@ -149,11 +150,7 @@ class OutboxPage(Page):
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(150)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.chips.changed.connect(lambda _k: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.send_button.clicked.connect(self.send_now)

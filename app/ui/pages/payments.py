@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
 )
 
@@ -31,6 +30,7 @@ from app.ui.pages.base import Page, page_header
 from app.ui.widgets.client_picker import ClientPicker
 from app.ui.widgets.figures import Figures
 from app.ui.widgets.filter_chips import FilterChips
+from app.ui.widgets.list_page import master_detail, search_as_you_type
 from app.ui.widgets.payment_detail import KIND_COLOURS, PaymentDetailPane, kind_label
 from app.ui.widgets.payment_prompts import RefundDialog
 from app.ui.widgets.prompts import ReasonDialog
@@ -108,13 +108,7 @@ class PaymentsPage(Page):
         top.addStretch(1)
         top.addWidget(self.count_label)
         top.addWidget(self.record_button)
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(self.pane)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([640, 420])
-        split.setChildrenCollapsible(False)
+        split = master_detail(self.table, self.pane, (640, 420), collapsible=False)
         layout = QVBoxLayout(self)
         layout.addWidget(page_header("Payments", "Money received, kept as credit and refunded"))
         layout.addLayout(top)
@@ -122,9 +116,7 @@ class PaymentsPage(Page):
         layout.addWidget(split, 1)
         layout.addWidget(self.feedback)
 
-        self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.client_filter.client_changed.connect(lambda _c: self.refresh())
         self.chips.changed.connect(lambda _k: self.refresh())
         self.record_button.clicked.connect(lambda: self.record_payment())

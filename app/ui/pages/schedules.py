@@ -6,7 +6,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
 )
@@ -29,6 +28,7 @@ from app.ui.models.lazy_table import LazyTableModel
 from app.ui.pages.base import Page, page_header
 from app.ui.widgets.figures import Figures
 from app.ui.widgets.filter_chips import FilterChips
+from app.ui.widgets.list_page import master_detail, search_as_you_type
 from app.ui.widgets.prompts import DateDialog
 from app.ui.widgets.schedule_change import ChangeRequest, RecordChangeDialog
 from app.ui.widgets.schedule_detail import schedule_html
@@ -110,12 +110,7 @@ class SchedulesPage(Page):
         ):
             actions.addWidget(b)
 
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([780, 280])
+        split = master_detail(self.table, self.detail, (780, 280))
 
         layout = QVBoxLayout(self)
         layout.addWidget(page_header("Schedules", "Recurring agreements and their next invoices"))
@@ -123,11 +118,7 @@ class SchedulesPage(Page):
         layout.addLayout(actions)
         layout.addWidget(split, 1)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        search_as_you_type(self, self.search, self.refresh)
         self.status_filter.changed.connect(lambda _k: self.refresh())
         self.new_button.clicked.connect(self.add_schedule)
         self.edit_button.clicked.connect(self.edit_selected)
