@@ -15,17 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
 from app.services.settings import load_settings
@@ -35,6 +27,7 @@ from app.ui.widgets.bank_lines import counted
 from app.ui.widgets.bank_reading import FileReading, ImportDraft, read_in_background
 from app.ui.widgets.bank_wizard_pages import ConfirmPage, LayoutPage, format_name
 from app.ui.widgets.figures import Figures
+from app.ui.widgets.file_choice_page import FileChoicePage
 
 FILE_FILTER = (
     "Bank statements (*.csv *.txt *.tsv *.ofx *.qfx *.qif *.xml *.sta *.mt940 *.940 *.acc *.053 *.054)"
@@ -42,36 +35,18 @@ FILE_FILTER = (
 )
 
 
-class FilePage(QWizardPage):
+class FilePage(FileChoicePage):
     def __init__(self, handle: AppHandle, draft: ImportDraft) -> None:
-        super().__init__()
+        super().__init__(
+            "Choose the bank statement",
+            "Export the statement from your online banking — CSV, OFX/QFX, QIF, camt.053/054 or "
+            "MT940, any bank — then choose the file here or drop it on this window.",
+            "The statement file…",
+            "Bank statement",
+            FILE_FILTER,
+        )
         self.handle = handle
         self.draft = draft
-        self.setTitle("Choose the bank statement")
-        self.setSubTitle(
-            "Export the statement from your online banking — CSV, OFX/QFX, QIF, camt.053/054 or "
-            "MT940, any bank — then choose the file here or drop it on this window."
-        )
-        self.setAcceptDrops(True)
-        self.path = QLineEdit()
-        self.path.setPlaceholderText("The statement file…")
-        self.browse = QPushButton("Choose file…")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(self.browse)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        self.browse.clicked.connect(self._browse)
-        self.path.editingFinished.connect(lambda: self.set_path(Path(self.path.text().strip())))
-
-    def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, "Bank statement", "", FILE_FILTER)
-        if name:
-            self.set_path(Path(name), again=True)
 
     def set_path(self, path: Path, *, again: bool = False) -> None:
         """Read the file in the background; Next is enabled once it reads.
@@ -118,25 +93,12 @@ class FilePage(QWizardPage):
             if draft.path != path:
                 return
             draft.reading_now, draft.error = False, str(exc)
-            self.status.setText(
-                f"<span style='color:#b3261e'>This file cannot be imported: {exc}</span>"
-            )
-            self.completeChanged.emit()
+            self.show_unreadable(exc)
 
         read_in_background(self.handle, path, None, done, failed)
 
     def isComplete(self) -> bool:
         return self.draft.ready()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if files:
-            event.acceptProposedAction()
-            self.set_path(files[0])
 
 
 class BankImportWizard(QWizard):

@@ -15,23 +15,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
     QWizard,
-    QWizardPage,
 )
 
 from app.services.settings import load_settings
 from app.ui.handle import AppHandle
 from app.ui.widgets.bank_lines import counted
 from app.ui.widgets.figures import Figures
+from app.ui.widgets.file_choice_page import FileChoicePage
 from app.ui.widgets.usage_import_step import UsageImportPage
 from app.ui.widgets.usage_layout_page import UsageLayoutPage
 from app.ui.widgets.usage_profiles import ProfileError, UsageProfile, list_profiles, load_profile
@@ -61,37 +54,19 @@ def saved_profile_for(root: Path, header: list[str]) -> UsageProfile | None:
     return None
 
 
-class UsageFilePage(QWizardPage):
+class UsageFilePage(FileChoicePage):
     def __init__(self, handle: AppHandle, draft: UsageDraft) -> None:
-        super().__init__()
+        super().__init__(
+            "Choose the usage or time file",
+            "A CSV export from your metering system or time sheets: a client, a date and a "
+            "quantity on each row, plus the item, agreement, person or rate where you have them.",
+            "The usage file…",
+            "Usage file",
+            FILE_FILTER,
+        )
         self.handle = handle
         self.draft = draft
         self.profile_used = ""
-        self.setTitle("Choose the usage or time file")
-        self.setSubTitle(
-            "A CSV export from your metering system or time sheets: a client, a date and a "
-            "quantity on each row, plus the item, agreement, person or rate where you have them."
-        )
-        self.setAcceptDrops(True)
-        self.path = QLineEdit()
-        self.path.setPlaceholderText("The usage file…")
-        self.browse = QPushButton("Choose file…")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(self.browse)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        self.browse.clicked.connect(self._browse)
-        self.path.editingFinished.connect(lambda: self.set_path(Path(self.path.text().strip())))
-
-    def _browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, "Usage file", "", FILE_FILTER)
-        if name:
-            self.set_path(Path(name), again=True)
 
     def set_path(self, path: Path, *, again: bool = False) -> None:
         """Read the file on the long-job worker; Next is enabled once it reads."""
@@ -135,10 +110,7 @@ class UsageFilePage(QWizardPage):
             if draft.path != path:
                 return
             draft.reading_now, draft.error = False, str(exc)
-            self.status.setText(
-                f"<span style='color:#b3261e'>This file cannot be imported: {exc}</span>"
-            )
-            self.completeChanged.emit()
+            self.show_unreadable(exc)
 
         self.handle.long_ops.run_long(job, lambda *_a: None, done, failed)
 
@@ -162,16 +134,6 @@ class UsageFilePage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.draft.reading is not None and not self.draft.reading_now
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if files:
-            event.acceptProposedAction()
-            self.set_path(files[0])
 
 
 class UsageImportWizard(QWizard):
