@@ -8,7 +8,9 @@ a transaction that dies rolls its number back with everything else, so no gap.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.numbering import NumberTemplate
@@ -29,6 +31,18 @@ def template_for(session: Session, series: str) -> NumberTemplate:
         settings_service.get(session, SERIES_SETTINGS[series]),
         reset_yearly=settings_service.get(session, "numbering.reset_yearly"),
     )
+
+
+def last_taken(ctx: Any, series: str = "invoice") -> dict[str, int]:
+    """The last sequence number taken in each period of ``series`` ("" when it never
+    restarts, the year when it restarts yearly): the next number continues from it."""
+    with ctx.uow.read() as uow:
+        rows = uow.session.execute(
+            select(NumberCounter.period_key, NumberCounter.last_value).where(
+                NumberCounter.series == series
+            )
+        )
+        return {key: value for key, value in rows}
 
 
 def take_number(session: Session, series: str, issue_date: date) -> str:

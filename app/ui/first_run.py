@@ -121,10 +121,12 @@ class StoredSetup:
     has_clients: bool
     keyring: bool
     password_stored: bool
+    invoice_numbers_taken: dict[str, int] = field(default_factory=dict)  # period key → last
 
 
 def read_stored_setup(ctx: Any) -> StoredSetup:
     from app.services.clients import ClientQuery, client_ids
+    from app.services.numbering import last_taken
     from app.services.secrets import SecretStoreError, get_secret, keyring_available
     from app.services.settings import load_settings
 
@@ -135,7 +137,8 @@ def read_stored_setup(ctx: Any) -> StoredSetup:
         except SecretStoreError:
             stored = False
     has_clients = bool(client_ids(ctx, ClientQuery(include_archived=True)))
-    return StoredSetup(load_settings(ctx), has_clients, available, stored)
+    taken = last_taken(ctx, "invoice")
+    return StoredSetup(load_settings(ctx), has_clients, available, stored, taken)
 
 
 def store_logo(branding: Path, source: str) -> str:

@@ -12,6 +12,7 @@ from shiboken6 import isValid
 from app.core.clients import ClientData
 from app.services import delivery
 from app.services.clients import ClientQuery, create_client, list_clients
+from app.services.numbering import take_number
 from app.services.settings import load_settings, save_settings
 from app.ui import first_run
 from app.ui.dialogs.setup_wizard import SetupWizard
@@ -240,6 +241,10 @@ def test_run_again_from_settings_is_filled_in(gui: Gui, qtbot: Any, monkeypatch:
         },
     )
     create_client(gui.ctx, ClientData(name="Cedar Design Inc.", email="ap@cedar.example"))
+    with gui.ctx.uow() as uow:  # 41 invoices numbered this year already
+        for _ in range(41):
+            take_number(uow.session, "invoice", gui.ctx.clock.today())
+        uow.commit()
     maybe_offer_first_run(gui.window, gui.handle)  # not a new book: nothing opens
     gui.idle()
     assert _shown() == []
@@ -257,6 +262,9 @@ def test_run_again_from_settings_is_filled_in(gui: Gui, qtbot: Any, monkeypatch:
     assert wizard.region_page.zone.currentText() == "Europe/Paris"
     assert wizard.numbering_page.template.currentText() == "F-{YY}-{SEQ:03}"
     assert wizard.numbering_page.terms.value() == 21
+    # numbering carries on from the book's invoices: 41 taken, the next is 42
+    assert "next invoice" in wizard.numbering_page.example.text()
+    assert "F-26-042" in wizard.numbering_page.example.text()
     assert wizard.payment_page.iban.text() == "FR1420041010050500013M02606"
     assert wizard.mail_page.server.host.text() == "smtp.harbour.example"
     # With clients in the book, the demo is not offered.

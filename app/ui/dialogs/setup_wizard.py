@@ -490,11 +490,16 @@ class NumberingPage(SetupPage):
             self.example.setText(red(problem))
             return
         yearly = self.reset_yearly.isChecked()
-        first = NumberTemplate(self.template.currentText().strip(), yearly).format(
-            self.state.today, 1
-        )
+        template = NumberTemplate(self.template.currentText().strip(), yearly)
+        stored = self.state.stored
+        taken = stored.invoice_numbers_taken if stored is not None else {}
+        last = taken.get(template.period_key(self.state.today), 0)
+        number = big(template.format(self.state.today, last + 1))
+        if last:  # the book has issued invoices: numbering carries on from them
+            self.example.setText(f"The next invoice will be numbered<br>{number}")
+            return
         when = f"in {self.state.today.year}" if yearly else "you issue"
-        self.example.setText(f"The first invoice {when} will be numbered<br>{big(first)}")
+        self.example.setText(f"The first invoice {when} will be numbered<br>{number}")
 
     def fill(self, values: dict[str, Any]) -> None:
         self.credit_template = values["numbering.credit_note_template"]
