@@ -364,6 +364,7 @@ def reject(ctx: AppContext, line_id: int, invoice_ids: list[int] | None = None) 
         else:
             row.status = "unmatched"
             row.match_score = 0
+            row.match_kind = "none"  # what the matcher says of a line with no candidate
             row.match_explanation = (
                 f"Rejected {numbers}: not suggested for this line again."
                 if numbers

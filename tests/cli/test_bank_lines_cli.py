@@ -50,7 +50,7 @@ def test_a_suggestion_is_rejected_accepted_by_number_and_undone(
     line = str(lines[0]["id"])  # type: ignore[index]
 
     code, data, _ = cli(home, capsys, "bank-line", "reject", line)
-    assert (code, data["status"]) == (0, "unmatched")  # type: ignore[index]
+    assert (code, data["status"], data["match"]) == (0, "unmatched", "none")  # type: ignore[index]
     assert _balance(home, capsys, number) == "123.00"
 
     # The person knows better: this transfer is for that invoice.
