@@ -162,6 +162,7 @@ def test_rejected_rows_are_listed_and_left_out_only_when_asked(gui: Gui, tmp_pat
     layout = wizard.layout_page
     assert layout.preview.rejected_lines() == [3]
     assert "'31.11.2026' is not a real date" in layout.preview.rejects_model.text(0, 1)
+    assert layout.preview.rejects_title.text() == "1 row cannot be read with these settings:"
     assert not layout.isComplete()
     assert layout.skip_invalid.text() == (
         "Import the 2 valid rows only and leave the 1 rejected row out"

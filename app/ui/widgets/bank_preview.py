@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 from app.core.bankfile import Statement
 from app.ui.widgets.bank_lines import counted
 from app.ui.widgets.figures import Figures
-from app.ui.widgets.rows_model import Cell, Col, RowsModel
+from app.ui.widgets.rows_model import Cell, Col, RowsModel, show_unreadable
 from app.ui.widgets.tables import list_view
 
 PREVIEW_ROWS = 50
@@ -123,14 +123,7 @@ class StatementPreview(QWidget):
         )
 
     def _show_problems(self, rows: list[list[Cell]]) -> None:
-        self.problems_model.set_rows(rows)
-        self.problems_title.setText(
-            f"{counted(len(rows), 'line', 'lines')} cannot be read with these settings:"
-            if rows
-            else ""
-        )
-        self.problems_title.setVisible(bool(rows))
-        self.problems.setVisible(bool(rows))
+        show_unreadable(self.problems_model, self.problems, self.problems_title, rows, "line")
 
     def show_error(self, message: str) -> None:
         """The settings do not read the file at all: say why, keep the last preview greyed."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -79,3 +80,18 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and cell.tooltip:
             return cell.tooltip
         return None
+
+
+def show_unreadable(
+    model: RowsModel, view: QWidget, title: QLabel, rows: list[list[Cell]], noun: str
+) -> None:
+    """The import previews' list of rows the current settings cannot read (hidden when
+    there are none), under "N <noun>s cannot be read with these settings:"."""
+    model.set_rows(rows)
+    title.setText(
+        f"{len(rows):,} {noun if len(rows) == 1 else noun + 's'} cannot be read with these settings:"
+        if rows
+        else ""
+    )
+    title.setVisible(bool(rows))
+    view.setVisible(bool(rows))

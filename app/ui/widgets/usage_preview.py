@@ -14,7 +14,7 @@ from app.core.client_import import RowError
 from app.core.usage_import import UsageFile
 from app.ui.widgets.bank_lines import counted
 from app.ui.widgets.figures import Figures
-from app.ui.widgets.rows_model import Cell, Col, RowsModel
+from app.ui.widgets.rows_model import Cell, Col, RowsModel, show_unreadable
 from app.ui.widgets.tables import list_view
 
 PREVIEW_ROWS = 50
@@ -109,16 +109,8 @@ class UsagePreview(QWidget):
             self.table.setColumnHidden(col, bool(needs) and needs not in columns)
 
     def show_rejects(self, errors: list[RowError]) -> None:
-        self.rejects_model.set_rows(
-            [[Cell(str(e.line)), Cell(e.reason, tooltip=e.reason)] for e in errors]
-        )
-        self.rejects_title.setText(
-            f"{counted(len(errors), 'row', 'rows')} cannot be read with these settings:"
-            if errors
-            else ""
-        )
-        self.rejects_title.setVisible(bool(errors))
-        self.rejects.setVisible(bool(errors))
+        rows = [[Cell(str(e.line)), Cell(e.reason, tooltip=e.reason)] for e in errors]
+        show_unreadable(self.rejects_model, self.rejects, self.rejects_title, rows, "row")
 
     def show_error(self, message: str) -> None:
         """The choices do not read the file at all: say why and grey the last preview."""
